@@ -1,0 +1,948 @@
+//! The model file as serde sees it: keys instead of ids, decimals as strings.
+//! Conversion to and from [`Model`] goes through the model's own checked methods, so a
+//! file can never build a model that the API could not.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, ErrorKind};
+use crate::model::{
+    Activity, ActivityClass, ActivityId, Adjustments, Channel, ChannelId, Constituent, ConstituentId, Model,
+    Observation, OrgId, Organization, Ownership, PartyId, Period, Relationship, RelationshipKind, Role,
+    Settings, TrustProfile, ValueFlow, ValueObject,
+};
+use crate::money::{Currency, Fraction, Money, parse_decimal};
+use crate::trust::Opinion;
+
+/// The file format version this crate reads and writes.
+pub(crate) const VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    schemars(
+        title = "covalence model file",
+        description = "A covalence model: an organization, its constituents, channels, activities, relationships with trust, and value flows. See docs/model-format.md."
+    )
+)]
+pub(crate) struct Document {
+    /// File format version; must be 1.
+    pub(crate) covalence: u32,
+    pub(crate) settings: DocSettings,
+    pub(crate) organizations: Vec<DocOrganization>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) constituents: Vec<DocConstituent>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) overlaps: Vec<DocOverlap>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) channels: Vec<DocChannel>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) activities: Vec<DocActivity>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) relationships: Vec<DocRelationship>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) flows: Vec<DocFlow>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) presences: Vec<DocPresence>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) observations: Vec<DocObservation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocSettings {
+    /// The period of every per-period amount.
+    pub(crate) period: DocPeriod,
+    /// ISO 4217 code of every amount.
+    pub(crate) currency: String,
+    /// Named trust contexts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) contexts: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) enum DocPeriod {
+    Month,
+    Quarter,
+    Year,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocOrganization {
+    pub(crate) key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+    /// Exactly one organization is focal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) focal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocConstituent {
+    pub(crate) key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+    pub(crate) role: DocRole,
+    /// At least 1.
+    pub(crate) members: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) enum DocRole {
+    Customer,
+    Employee,
+    Partner,
+    Supplier,
+    Community,
+    Investor,
+    Executive,
+    Regulator,
+    Media,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocOverlap {
+    pub(crate) between: [String; 2],
+    pub(crate) shared_members: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocChannel {
+    pub(crate) key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+    pub(crate) ownership: DocOwnership,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) cost: Option<DocDecimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) enum DocOwnership {
+    /// `"owned"`, `"commons"` or `"rented"`.
+    Plain(DocOwnershipKind),
+    /// `{"rented": {"operator": "org-key"}}`.
+    Rented { rented: DocRented },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) enum DocOwnershipKind {
+    Owned,
+    Commons,
+    Rented,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocRented {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) operator: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocActivity {
+    pub(crate) key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+    pub(crate) class: DocActivityClass,
+    pub(crate) performed_by: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) in_house_cost: Option<DocDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) market_price: Option<DocDecimal>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) enum DocActivityClass {
+    Core,
+    Commodity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocRelationship {
+    pub(crate) between: [String; 2],
+    pub(crate) kind: DocKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) desired: Option<DocKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) cost: Option<DocDecimal>,
+    /// Each truster's trust in the other party, by the truster's key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) trust: BTreeMap<String, DocTrust>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) enum DocKind {
+    Transactional,
+    Informational,
+    Responsive,
+    Collaborative,
+    CoCreative,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocTrust {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) absolute: Option<DocOpinion>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub(crate) contexts: BTreeMap<String, DocOpinion>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocOpinion {
+    pub(crate) belief: f64,
+    pub(crate) disbelief: f64,
+    pub(crate) uncertainty: f64,
+    #[serde(default = "half")]
+    pub(crate) base_rate: f64,
+}
+
+fn half() -> f64 {
+    0.5
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocFlow {
+    pub(crate) key: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) object: DocObject,
+    pub(crate) value: DocDecimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) cost: Option<DocDecimal>,
+    pub(crate) occurrences: DocDecimal,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) channel: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) activity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) adjustments: Option<DocAdjustments>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) duration: Option<u32>,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub(crate) trust_elasticity: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) enum DocObject {
+    Money,
+    Product,
+    Service,
+    Knowledge,
+    Content,
+    Feedback,
+    Referral,
+    Attention,
+    Data,
+    Reputation,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocAdjustments {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) deadweight: Option<DocDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) displacement: Option<DocDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) attribution: Option<DocDecimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) drop_off: Option<DocDecimal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocPresence {
+    pub(crate) party: String,
+    pub(crate) channel: String,
+    /// Fraction of the party's members active on the channel, in [0, 1].
+    pub(crate) share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct DocObservation {
+    pub(crate) by: String,
+    pub(crate) about: String,
+    pub(crate) channel: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) context: Option<String>,
+    #[serde(default)]
+    pub(crate) positive: u64,
+    #[serde(default)]
+    pub(crate) negative: u64,
+    #[serde(default)]
+    pub(crate) neutral: u64,
+}
+
+/// An exact decimal: a string such as `"12.50"` (money may end with the currency code)
+/// or a JSON integer. Floats are refused, so nothing is rounded through binary floating
+/// point on its way in.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct DocDecimal(pub(crate) String);
+
+impl Serialize for DocDecimal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DocDecimal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<DocDecimal, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = DocDecimal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a decimal as a string, such as \"12.50\", or a whole number")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DocDecimal, E> {
+                Ok(DocDecimal(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<DocDecimal, E> {
+                Ok(DocDecimal(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<DocDecimal, E> {
+                Ok(DocDecimal(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<DocDecimal, E> {
+                Err(E::custom(format_args!(
+                    "the float {v} is not accepted in a decimal field: write it as a string, such as \"{v}\", so that it is exact"
+                )))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for DocDecimal {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An exact decimal: a string such as \"12.50\" (money may end with the model's currency code, \"12.50 USD\") or a whole number. Floats are rejected.",
+            "oneOf": [
+                { "type": "string", "pattern": "^\\s*[-+]?[0-9]*\\.?[0-9]+(\\s+[A-Z]{3})?\\s*$" },
+                { "type": "integer" }
+            ]
+        })
+    }
+}
+
+// ----- file -> model -----------------------------------------------------------------
+
+/// Runs `f`, putting any error's path under `prefix`.
+fn at<T>(prefix: &str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    f().map_err(|e| e.under(prefix))
+}
+
+fn decimal(d: &DocDecimal, field: &str) -> Result<Decimal, Error> {
+    parse_decimal(&d.0).map_err(|e| e.with_path(field))
+}
+
+fn fraction(d: Option<&DocDecimal>, field: &str) -> Result<Fraction, Error> {
+    d.map_or(Ok(Fraction::ZERO), |d| {
+        Fraction::new(decimal(d, field)?).map_err(|e| e.with_path(field))
+    })
+}
+
+fn opinion(o: &DocOpinion) -> Result<Opinion, Error> {
+    Opinion::new(o.belief, o.disbelief, o.uncertainty, o.base_rate)
+}
+
+fn lookup<I: crate::model::KeyedId>(model: &Model, key: &str, field: &str) -> Result<I, Error> {
+    model.lookup(key).map_err(|e| e.with_path(field))
+}
+
+/// Labels an error with the entity it concerns (`flow `sales``), unless the model's
+/// own check already did.
+fn labelled<T>(noun: &str, key: &str, result: Result<T, Error>) -> Result<T, Error> {
+    result.map_err(|e| {
+        let label = format!("{noun} `{key}`");
+        if e.to_string().contains(&label) {
+            e
+        } else {
+            e.context(label)
+        }
+    })
+}
+
+impl Document {
+    pub(crate) fn into_model(self) -> Result<Model, Error> {
+        let Document {
+            covalence: _,
+            settings,
+            organizations,
+            constituents,
+            overlaps,
+            channels,
+            activities,
+            relationships,
+            flows,
+            presences,
+            observations,
+        } = self;
+        let currency = at("settings.currency", || Currency::new(&settings.currency))?;
+        let period = match settings.period {
+            DocPeriod::Month => Period::Month,
+            DocPeriod::Quarter => Period::Quarter,
+            DocPeriod::Year => Period::Year,
+        };
+        let settings = Settings::new(period, currency).with_contexts(settings.contexts);
+        let money =
+            |d: &DocDecimal, field: &str| Money::parse_in(&d.0, currency).map_err(|e| e.with_path(field));
+        let optional_money =
+            |d: &Option<DocDecimal>, field: &str| d.as_ref().map(|d| money(d, field)).transpose();
+
+        let focal: Vec<usize> = organizations
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.focal)
+            .map(|(i, _)| i)
+            .collect();
+        let first_focal = match focal.as_slice() {
+            [one] => *one,
+            [] => {
+                return Err(Error::invalid(
+                    "no organization is marked `\"focal\": true`; exactly one must be",
+                )
+                .with_path("organizations"));
+            }
+            [a, b, ..] => {
+                let key = |i: &usize| organizations.get(*i).map_or("?", |o| o.key.as_str());
+                return Err(Error::invalid(format!(
+                    "organizations `{}` and `{}` are both focal; exactly one must be",
+                    key(a),
+                    key(b)
+                ))
+                .with_path(format!("organizations[{b}].focal")));
+            }
+        };
+        let mut orgs = organizations.into_iter().enumerate();
+        let mut model = None;
+        // The focal organization is created with the model; the others keep file order.
+        let focal_doc = orgs.clone().nth(first_focal).map(|(_, o)| o);
+        if let Some(o) = focal_doc {
+            let prefix = format!("organizations[{first_focal}]");
+            let org = Organization {
+                key: o.key,
+                name: o.name,
+            };
+            model = Some(at(&prefix, || Model::new(settings, org))?);
+        }
+        let Some(mut model) = model else {
+            return Err(Error::invalid("no focal organization").with_path("organizations"));
+        };
+        model.reserve(constituents.len() + orgs.len(), relationships.len());
+        for (i, o) in orgs.by_ref() {
+            if i != first_focal {
+                at(&format!("organizations[{i}]"), || {
+                    model.add_organization(Organization {
+                        key: o.key,
+                        name: o.name,
+                    })
+                })?;
+            }
+        }
+        for (i, c) in constituents.into_iter().enumerate() {
+            at(&format!("constituents[{i}]"), || {
+                let role = match c.role {
+                    DocRole::Customer => Role::Customer,
+                    DocRole::Employee => Role::Employee,
+                    DocRole::Partner => Role::Partner,
+                    DocRole::Supplier => Role::Supplier,
+                    DocRole::Community => Role::Community,
+                    DocRole::Investor => Role::Investor,
+                    DocRole::Executive => Role::Executive,
+                    DocRole::Regulator => Role::Regulator,
+                    DocRole::Media => Role::Media,
+                    DocRole::Other(name) => Role::Other(name),
+                };
+                model.add_constituent(Constituent {
+                    key: c.key,
+                    name: c.name,
+                    role,
+                    members: c.members,
+                })
+            })?;
+        }
+        for (i, o) in overlaps.into_iter().enumerate() {
+            at(&format!("overlaps[{i}]"), || {
+                let [a, b] = &o.between;
+                let label = format!("`{a}`–`{b}`");
+                labelled(
+                    "overlap",
+                    &label,
+                    (|| {
+                        let ia: ConstituentId = lookup(&model, a, "between[0]")?;
+                        let ib: ConstituentId = lookup(&model, b, "between[1]")?;
+                        if model.overlap(ia, ib).is_some() {
+                            return Err(Error::new(ErrorKind::Duplicate, "this overlap is declared twice")
+                                .with_path("between"));
+                        }
+                        model.set_overlap(ia, ib, o.shared_members)
+                    })(),
+                )
+            })?;
+        }
+        for (i, c) in channels.into_iter().enumerate() {
+            at(&format!("channels[{i}]"), || {
+                labelled(
+                    "channel",
+                    &c.key.clone(),
+                    (|| {
+                        let ownership = match &c.ownership {
+                            DocOwnership::Plain(DocOwnershipKind::Owned) => Ownership::Owned,
+                            DocOwnership::Plain(DocOwnershipKind::Commons) => Ownership::Commons,
+                            DocOwnership::Plain(DocOwnershipKind::Rented) => {
+                                Ownership::Rented { operator: None }
+                            }
+                            DocOwnership::Rented { rented } => Ownership::Rented {
+                                operator: rented
+                                    .operator
+                                    .as_deref()
+                                    .map(|k| lookup::<OrgId>(&model, k, "ownership.rented.operator"))
+                                    .transpose()?,
+                            },
+                        };
+                        let cost = optional_money(&c.cost, "cost")?;
+                        model.add_channel(Channel {
+                            key: c.key,
+                            name: c.name,
+                            ownership,
+                            cost,
+                        })
+                    })(),
+                )
+            })?;
+        }
+        for (i, a) in activities.into_iter().enumerate() {
+            at(&format!("activities[{i}]"), || {
+                labelled(
+                    "activity",
+                    &a.key.clone(),
+                    (|| {
+                        let class = match a.class {
+                            DocActivityClass::Core => ActivityClass::Core,
+                            DocActivityClass::Commodity => ActivityClass::Commodity,
+                        };
+                        let performed_by = lookup(&model, &a.performed_by, "performed_by")?;
+                        let in_house_cost = optional_money(&a.in_house_cost, "in_house_cost")?;
+                        let market_price = optional_money(&a.market_price, "market_price")?;
+                        model.add_activity(Activity {
+                            key: a.key,
+                            name: a.name,
+                            class,
+                            performed_by,
+                            in_house_cost,
+                            market_price,
+                        })
+                    })(),
+                )
+            })?;
+        }
+        for (i, r) in relationships.into_iter().enumerate() {
+            at(&format!("relationships[{i}]"), || {
+                let [a, b] = &r.between;
+                labelled(
+                    "relationship",
+                    &format!("{a}`–`{b}"),
+                    (|| {
+                        let pa: PartyId = lookup(&model, a, "between[0]")?;
+                        let pb: PartyId = lookup(&model, b, "between[1]")?;
+                        let mut rel = Relationship::new(pa, pb, kind(r.kind));
+                        rel.desired = r.desired.map(kind);
+                        rel.cost = optional_money(&r.cost, "cost")?;
+                        for (truster, t) in &r.trust {
+                            let field = format!("trust.{truster}");
+                            let party: PartyId = lookup(&model, truster, &field)?;
+                            let Some(profile) = rel.trust_of_mut(party) else {
+                                return Err(Error::new(
+                                    ErrorKind::InvalidReference,
+                                    format!("`{truster}` is not a party to this relationship"),
+                                )
+                                .with_path(field));
+                            };
+                            if let Some(o) = &t.absolute {
+                                profile.absolute =
+                                    Some(opinion(o).map_err(|e| e.with_path(format!("{field}.absolute")))?);
+                            }
+                            for (context, o) in &t.contexts {
+                                let path = format!("{field}.contexts.{context}");
+                                model
+                                    .context_index(context)
+                                    .map_err(|e| e.with_path(path.clone()))?;
+                                profile
+                                    .contexts
+                                    .insert(context.clone(), opinion(o).map_err(|e| e.with_path(path))?);
+                            }
+                        }
+                        model.add_relationship(rel).map_err(|e| {
+                            if e.path() == Some("parties") {
+                                e.under("between")
+                            } else {
+                                e
+                            }
+                        })
+                    })(),
+                )
+            })?;
+        }
+        for (i, f) in flows.into_iter().enumerate() {
+            at(&format!("flows[{i}]"), || {
+                labelled(
+                    "flow",
+                    &f.key.clone(),
+                    (|| {
+                        let from = lookup(&model, &f.from, "from")?;
+                        let to = lookup(&model, &f.to, "to")?;
+                        let object = match f.object {
+                            DocObject::Money => ValueObject::Money,
+                            DocObject::Product => ValueObject::Product,
+                            DocObject::Service => ValueObject::Service,
+                            DocObject::Knowledge => ValueObject::Knowledge,
+                            DocObject::Content => ValueObject::Content,
+                            DocObject::Feedback => ValueObject::Feedback,
+                            DocObject::Referral => ValueObject::Referral,
+                            DocObject::Attention => ValueObject::Attention,
+                            DocObject::Data => ValueObject::Data,
+                            DocObject::Reputation => ValueObject::Reputation,
+                            DocObject::Other(name) => ValueObject::Other(name),
+                        };
+                        let mut flow = ValueFlow::new(
+                            f.key,
+                            from,
+                            to,
+                            object,
+                            money(&f.value, "value")?,
+                            decimal(&f.occurrences, "occurrences")?,
+                        );
+                        flow.cost = optional_money(&f.cost, "cost")?;
+                        flow.channel = f
+                            .channel
+                            .as_deref()
+                            .map(|k| lookup::<ChannelId>(&model, k, "channel"))
+                            .transpose()?;
+                        flow.activity = f
+                            .activity
+                            .as_deref()
+                            .map(|k| lookup::<ActivityId>(&model, k, "activity"))
+                            .transpose()?;
+                        if let Some(adj) = &f.adjustments {
+                            flow.adjustments = Adjustments {
+                                deadweight: fraction(adj.deadweight.as_ref(), "adjustments.deadweight")?,
+                                displacement: fraction(
+                                    adj.displacement.as_ref(),
+                                    "adjustments.displacement",
+                                )?,
+                                attribution: fraction(adj.attribution.as_ref(), "adjustments.attribution")?,
+                                drop_off: fraction(adj.drop_off.as_ref(), "adjustments.drop_off")?,
+                            };
+                        }
+                        flow.duration = f.duration;
+                        flow.trust_elasticity = f.trust_elasticity;
+                        model.add_flow(flow)
+                    })(),
+                )
+            })?;
+        }
+        for (i, p) in presences.into_iter().enumerate() {
+            at(&format!("presences[{i}]"), || {
+                let party = lookup(&model, &p.party, "party")?;
+                let channel = lookup(&model, &p.channel, "channel")?;
+                if model.presence(party, channel).is_some() {
+                    return Err(Error::new(
+                        ErrorKind::Duplicate,
+                        format!("presence of `{}` on `{}` is declared twice", p.party, p.channel),
+                    ));
+                }
+                model.set_presence(party, channel, p.share).map(|_| ())
+            })?;
+        }
+        for (i, o) in observations.into_iter().enumerate() {
+            at(&format!("observations[{i}]"), || {
+                let mut obs = Observation::new(
+                    lookup(&model, &o.by, "by")?,
+                    lookup(&model, &o.about, "about")?,
+                    lookup(&model, &o.channel, "channel")?,
+                );
+                obs.context = o.context;
+                obs.positive = o.positive;
+                obs.negative = o.negative;
+                obs.neutral = o.neutral;
+                if let Some(previous) = model.set_observation(obs)? {
+                    return Err(Error::new(
+                        ErrorKind::Duplicate,
+                        format!(
+                            "observation by `{}` about `{}` in `{}`{} is declared twice",
+                            o.by,
+                            o.about,
+                            o.channel,
+                            previous.context.map(|c| format!(" on `{c}`")).unwrap_or_default()
+                        ),
+                    ));
+                }
+                Ok(())
+            })?;
+        }
+        Ok(model)
+    }
+
+    // ----- model -> file -------------------------------------------------------------
+
+    pub(crate) fn from_model(model: &Model) -> Document {
+        let key = |p: PartyId| model.party_key(p).unwrap_or("?").to_string();
+        let channel_key = |c: ChannelId| model.channel(c).map_or("?".to_string(), |c| c.key.clone());
+        let amount = |m: Money| DocDecimal(m.amount().to_string());
+        let focal = model.focal();
+        let settings = model.settings();
+        Document {
+            covalence: VERSION,
+            settings: DocSettings {
+                period: match settings.period {
+                    Period::Month => DocPeriod::Month,
+                    Period::Quarter => DocPeriod::Quarter,
+                    Period::Year => DocPeriod::Year,
+                },
+                currency: settings.currency.code().to_string(),
+                contexts: settings.contexts.clone(),
+            },
+            organizations: model
+                .organizations()
+                .map(|(id, o)| DocOrganization {
+                    key: o.key.clone(),
+                    name: o.name.clone(),
+                    focal: id == focal,
+                })
+                .collect(),
+            constituents: model
+                .constituents()
+                .map(|(_, c)| DocConstituent {
+                    key: c.key.clone(),
+                    name: c.name.clone(),
+                    role: match &c.role {
+                        Role::Customer => DocRole::Customer,
+                        Role::Employee => DocRole::Employee,
+                        Role::Partner => DocRole::Partner,
+                        Role::Supplier => DocRole::Supplier,
+                        Role::Community => DocRole::Community,
+                        Role::Investor => DocRole::Investor,
+                        Role::Executive => DocRole::Executive,
+                        Role::Regulator => DocRole::Regulator,
+                        Role::Media => DocRole::Media,
+                        Role::Other(name) => DocRole::Other(name.clone()),
+                    },
+                    members: c.members,
+                })
+                .collect(),
+            overlaps: model
+                .overlaps()
+                .map(|o| DocOverlap {
+                    between: [key(o.a.into()), key(o.b.into())],
+                    shared_members: o.shared_members,
+                })
+                .collect(),
+            channels: model
+                .channels()
+                .map(|(_, c)| DocChannel {
+                    key: c.key.clone(),
+                    name: c.name.clone(),
+                    ownership: match c.ownership {
+                        Ownership::Owned => DocOwnership::Plain(DocOwnershipKind::Owned),
+                        Ownership::Commons => DocOwnership::Plain(DocOwnershipKind::Commons),
+                        Ownership::Rented { operator: None } => DocOwnership::Plain(DocOwnershipKind::Rented),
+                        Ownership::Rented { operator: Some(op) } => DocOwnership::Rented {
+                            rented: DocRented {
+                                operator: Some(key(op.into())),
+                            },
+                        },
+                    },
+                    cost: c.cost.map(amount),
+                })
+                .collect(),
+            activities: model
+                .activities()
+                .map(|(_, a)| DocActivity {
+                    key: a.key.clone(),
+                    name: a.name.clone(),
+                    class: match a.class {
+                        ActivityClass::Core => DocActivityClass::Core,
+                        ActivityClass::Commodity => DocActivityClass::Commodity,
+                    },
+                    performed_by: key(a.performed_by),
+                    in_house_cost: a.in_house_cost.map(amount),
+                    market_price: a.market_price.map(amount),
+                })
+                .collect(),
+            relationships: model
+                .relationships()
+                .map(|(_, r)| {
+                    let mut trust = BTreeMap::new();
+                    for (party, profile) in r.parties.iter().zip(&r.trust) {
+                        if !profile.is_empty() {
+                            trust.insert(key(*party), doc_trust(profile));
+                        }
+                    }
+                    DocRelationship {
+                        between: [key(r.parties[0]), key(r.parties[1])],
+                        kind: doc_kind(r.kind),
+                        desired: r.desired.map(doc_kind),
+                        cost: r.cost.map(amount),
+                        trust,
+                    }
+                })
+                .collect(),
+            flows: model
+                .flows()
+                .map(|(_, f)| DocFlow {
+                    key: f.key.clone(),
+                    from: key(f.from),
+                    to: key(f.to),
+                    object: match &f.object {
+                        ValueObject::Money => DocObject::Money,
+                        ValueObject::Product => DocObject::Product,
+                        ValueObject::Service => DocObject::Service,
+                        ValueObject::Knowledge => DocObject::Knowledge,
+                        ValueObject::Content => DocObject::Content,
+                        ValueObject::Feedback => DocObject::Feedback,
+                        ValueObject::Referral => DocObject::Referral,
+                        ValueObject::Attention => DocObject::Attention,
+                        ValueObject::Data => DocObject::Data,
+                        ValueObject::Reputation => DocObject::Reputation,
+                        ValueObject::Other(name) => DocObject::Other(name.clone()),
+                    },
+                    value: amount(f.value),
+                    cost: f.cost.map(amount),
+                    occurrences: DocDecimal(f.occurrences.to_string()),
+                    channel: f.channel.map(channel_key),
+                    activity: f
+                        .activity
+                        .map(|a| model.activity(a).map_or("?".to_string(), |a| a.key.clone())),
+                    adjustments: (!f.adjustments.is_zero()).then(|| {
+                        let part =
+                            |x: Fraction| (x != Fraction::ZERO).then(|| DocDecimal(x.value().to_string()));
+                        DocAdjustments {
+                            deadweight: part(f.adjustments.deadweight),
+                            displacement: part(f.adjustments.displacement),
+                            attribution: part(f.adjustments.attribution),
+                            drop_off: part(f.adjustments.drop_off),
+                        }
+                    }),
+                    duration: f.duration,
+                    trust_elasticity: f.trust_elasticity,
+                })
+                .collect(),
+            presences: model
+                .presences()
+                .map(|p| DocPresence {
+                    party: key(p.party),
+                    channel: channel_key(p.channel),
+                    share: p.share,
+                })
+                .collect(),
+            observations: model
+                .observations()
+                .map(|o| DocObservation {
+                    by: key(o.by.into()),
+                    about: key(o.about),
+                    channel: channel_key(o.channel),
+                    context: o.context,
+                    positive: o.positive,
+                    negative: o.negative,
+                    neutral: o.neutral,
+                })
+                .collect(),
+        }
+    }
+}
+
+fn kind(k: DocKind) -> RelationshipKind {
+    match k {
+        DocKind::Transactional => RelationshipKind::Transactional,
+        DocKind::Informational => RelationshipKind::Informational,
+        DocKind::Responsive => RelationshipKind::Responsive,
+        DocKind::Collaborative => RelationshipKind::Collaborative,
+        DocKind::CoCreative => RelationshipKind::CoCreative,
+    }
+}
+
+fn doc_kind(k: RelationshipKind) -> DocKind {
+    match k {
+        RelationshipKind::Transactional => DocKind::Transactional,
+        RelationshipKind::Informational => DocKind::Informational,
+        RelationshipKind::Responsive => DocKind::Responsive,
+        RelationshipKind::Collaborative => DocKind::Collaborative,
+        RelationshipKind::CoCreative => DocKind::CoCreative,
+    }
+}
+
+/// An opinion for the file. The uncertainty is written rounded to 12 decimals for the
+/// reader's sake: it is derived again from belief and disbelief on load, so nothing is
+/// lost.
+fn doc_opinion(o: &Opinion) -> DocOpinion {
+    DocOpinion {
+        belief: o.belief(),
+        disbelief: o.disbelief(),
+        uncertainty: (o.uncertainty() * 1e12).round() / 1e12,
+        base_rate: o.base_rate(),
+    }
+}
+
+fn doc_trust(t: &TrustProfile) -> DocTrust {
+    DocTrust {
+        absolute: t.absolute.as_ref().map(doc_opinion),
+        contexts: t
+            .contexts
+            .iter()
+            .map(|(c, o)| (c.clone(), doc_opinion(o)))
+            .collect(),
+    }
+}

@@ -1,0 +1,24 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod io;
+mod model;
+mod money;
+mod trust;
+
+#[cfg(feature = "proptest")]
+pub mod strategy;
+
+pub use crate::error::{Error, ErrorKind};
+#[cfg(feature = "schema")]
+pub use crate::io::json_schema;
+pub use crate::model::{
+    Activity, ActivityClass, ActivityId, Adjustments, Channel, ChannelId, Constituent, ConstituentId, FlowId,
+    KeyedId, Model, Observation, OrgId, Organization, Overlap, Ownership, PartyId, Period, Presence,
+    Relationship, RelationshipId, RelationshipKind, Removed, Role, Settings, TrustProfile, ValueFlow,
+    ValueObject,
+};
+pub use crate::money::{Currency, Fraction, Money};
+pub use crate::trust::Opinion;

@@ -1,0 +1,259 @@
+//! Storage: a slot arena with never-reused ids, and the compact relationship record.
+
+use std::hash::{BuildHasher, RandomState};
+
+use hashbrown::HashTable;
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorKind};
+use crate::model::ids::{Entry, Slot};
+use crate::model::link::RelationshipKind;
+use crate::trust::Opinion;
+
+/// Hands out the next serial of a kind of entity, or fails when they run out.
+pub(crate) fn next_serial(counter: &mut u32, noun: &str) -> Result<u32, Error> {
+    let serial = *counter;
+    *counter = counter.checked_add(1).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Capacity,
+            format!("this model has used up its {noun} ids"),
+        )
+    })?;
+    Ok(serial)
+}
+
+#[derive(Debug, Clone)]
+struct ArenaSlot<T> {
+    serial: u32,
+    value: Option<T>,
+}
+
+/// Slots of `T`; a removed slot is reused, but under a new serial, so an id that named
+/// the removed value never names the new one.
+#[derive(Debug, Clone)]
+pub(crate) struct Arena<T> {
+    slots: Vec<ArenaSlot<T>>,
+    free: Vec<u32>,
+    len: usize,
+    next_serial: u32,
+    noun: &'static str,
+}
+
+impl<T> Arena<T> {
+    pub(crate) fn new(noun: &'static str) -> Arena<T> {
+        Arena {
+            slots: Vec::new(),
+            free: Vec::new(),
+            len: 0,
+            next_serial: 0,
+            noun,
+        }
+    }
+
+    pub(crate) fn insert(&mut self, value: T) -> Result<Slot, Error> {
+        let index = match self.free.last() {
+            Some(&index) => index,
+            None => u32::try_from(self.slots.len()).map_err(|_| {
+                Error::new(
+                    ErrorKind::Capacity,
+                    format!("a model holds at most {} {}s", u32::MAX, self.noun),
+                )
+            })?,
+        };
+        let serial = next_serial(&mut self.next_serial, self.noun)?;
+        let slot = ArenaSlot {
+            serial,
+            value: Some(value),
+        };
+        match self.slots.get_mut(index as usize) {
+            Some(existing) => {
+                self.free.pop();
+                *existing = slot;
+            }
+            None => self.slots.push(slot),
+        }
+        self.len += 1;
+        Ok(Slot { index, serial })
+    }
+
+    pub(crate) fn get(&self, slot: Slot) -> Option<&T> {
+        self.slots
+            .get(slot.index as usize)
+            .filter(|s| s.serial == slot.serial)
+            .and_then(|s| s.value.as_ref())
+    }
+
+    pub(crate) fn get_mut(&mut self, slot: Slot) -> Option<&mut T> {
+        self.slots
+            .get_mut(slot.index as usize)
+            .filter(|s| s.serial == slot.serial)
+            .and_then(|s| s.value.as_mut())
+    }
+
+    pub(crate) fn remove(&mut self, slot: Slot) -> Option<T> {
+        let s = self
+            .slots
+            .get_mut(slot.index as usize)
+            .filter(|s| s.serial == slot.serial)?;
+        let value = s.value.take()?;
+        self.free.push(slot.index);
+        self.len -= 1;
+        Some(value)
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (Slot, &T)> + '_ {
+        self.slots.iter().zip(0u32..).filter_map(|(s, index)| {
+            s.value.as_ref().map(|v| {
+                (
+                    Slot {
+                        index,
+                        serial: s.serial,
+                    },
+                    v,
+                )
+            })
+        })
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+}
+
+/// An optional opinion in three `f64`s: a NaN belief means "none". Saves the eight
+/// bytes an `Option<Opinion>` would take, twice per relationship.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct OpinionSlot([f64; 3]);
+
+impl OpinionSlot {
+    pub(crate) const NONE: OpinionSlot = OpinionSlot([f64::NAN, 0.0, 0.0]);
+
+    pub(crate) fn new(opinion: Option<Opinion>) -> OpinionSlot {
+        opinion.map_or(OpinionSlot::NONE, |o| OpinionSlot(o.to_parts()))
+    }
+
+    pub(crate) fn get(self) -> Option<Opinion> {
+        (!self.0[0].is_nan()).then(|| Opinion::from_parts(self.0))
+    }
+}
+
+/// Trust in one context, in one direction of a relationship.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ContextOpinion {
+    /// 0: the first party's trust in the second; 1: the reverse.
+    pub(crate) direction: u8,
+    /// Index into the model's contexts.
+    pub(crate) context: u16,
+    pub(crate) opinion: Opinion,
+}
+
+/// What few relationships carry: a cost, context opinions.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RelExtra {
+    pub(crate) cost: Option<Decimal>,
+    /// Sorted by (direction, context).
+    pub(crate) contexts: Vec<ContextOpinion>,
+}
+
+/// A relationship as stored on a graph edge (the edge knows the two parties).
+/// Kept small, 56 bytes: a model may hold millions. Costs and context opinions, which
+/// few relationships carry, live in a side table keyed by the edge.
+#[derive(Debug, Clone)]
+pub(crate) struct RelRecord {
+    pub(crate) serial: u32,
+    pub(crate) kind: RelationshipKind,
+    pub(crate) desired: Option<RelationshipKind>,
+    /// Whether the side table holds a [`RelExtra`] for this edge.
+    pub(crate) has_extra: bool,
+    /// Absolute trust: [first in second, second in first].
+    pub(crate) trust: [OpinionSlot; 2],
+}
+
+/// The key index: ids only, hashed by the key of the entity they name, so that no key
+/// is stored twice. The caller supplies how to read an entry's key.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct KeyIndex {
+    table: HashTable<Entry>,
+    state: RandomState,
+}
+
+impl KeyIndex {
+    pub(crate) fn get<'a>(&self, key: &str, key_of: impl Fn(Entry) -> &'a str) -> Option<Entry> {
+        self.table
+            .find(self.state.hash_one(key), |e| key_of(*e) == key)
+            .copied()
+    }
+
+    /// Indexes `entry` under `key`; the entities already indexed must be readable
+    /// through `key_of`, as the table may rehash them.
+    pub(crate) fn insert<'a>(&mut self, key: &str, entry: Entry, key_of: impl Fn(Entry) -> &'a str) {
+        let state = &self.state;
+        self.table
+            .insert_unique(state.hash_one(key), entry, |e| state.hash_one(key_of(*e)));
+    }
+
+    /// Drops `entry`, indexed under `key`.
+    pub(crate) fn remove(&mut self, key: &str, entry: Entry) {
+        if let Ok(found) = self.table.find_entry(self.state.hash_one(key), |e| *e == entry) {
+            found.remove();
+        }
+    }
+
+    pub(crate) fn reserve<'a>(&mut self, additional: usize, key_of: impl Fn(Entry) -> &'a str) {
+        let state = &self.state;
+        self.table.reserve(additional, |e| state.hash_one(key_of(*e)));
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.table.len()
+    }
+}
+
+/// Grows a buffer holding `len` of `capacity` slots by a quarter when it is full,
+/// instead of doubling: a model of millions of relationships then wastes at most a
+/// fifth of its largest arrays, not half. Still amortized O(1) per push.
+pub(crate) fn growth(len: usize, capacity: usize) -> Option<usize> {
+    (len >= capacity).then(|| (capacity / 4).max(16))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arena_never_reuses_an_id() {
+        let mut arena = Arena::new("thing");
+        let a = arena.insert("a").unwrap();
+        assert_eq!(arena.remove(a), Some("a"));
+        let b = arena.insert("b").unwrap();
+        assert_eq!(a.index, b.index, "the slot is reused");
+        assert_ne!(a, b, "under a new serial");
+        assert_eq!(arena.get(a), None);
+        assert_eq!(arena.get(b), Some(&"b"));
+        assert_eq!(arena.remove(a), None);
+        assert_eq!(arena.len(), 1);
+    }
+
+    #[test]
+    fn serials_run_out_with_an_error() {
+        let mut counter = u32::MAX;
+        assert_eq!(
+            next_serial(&mut counter, "x").unwrap_err().kind(),
+            ErrorKind::Capacity
+        );
+    }
+
+    #[test]
+    fn relationship_record_stays_small() {
+        // The memory budget per relationship (examples/memory.rs) rests on this size.
+        assert_eq!(std::mem::size_of::<RelRecord>(), 56);
+        assert_eq!(std::mem::size_of::<Option<RelRecord>>(), 56);
+    }
+
+    #[test]
+    fn growth_is_by_a_quarter() {
+        assert_eq!(growth(0, 0), Some(16));
+        assert_eq!(growth(10, 16), None);
+        assert_eq!(growth(1000, 1000), Some(250));
+    }
+}

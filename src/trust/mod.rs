@@ -1,0 +1,5 @@
+//! Trust as subjective-logic opinions (pure mathematics, no graph).
+
+mod opinion;
+
+pub use opinion::Opinion;
