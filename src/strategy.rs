@@ -686,7 +686,8 @@ fn occurrences() -> impl Strategy<Value = Decimal> {
     (0i64..10_000_000, 0u32..4).prop_map(|(n, scale)| Decimal::new(n, scale))
 }
 
-fn op() -> impl Strategy<Value = Op> {
+/// Random operations; with `growth`, only those that add or set something.
+fn op(growth: bool) -> impl Strategy<Value = Op> {
     let p = any::<Pick>;
     let arms: Vec<(u32, BoxedStrategy<Op>)> = vec![
         (
@@ -859,6 +860,13 @@ fn op() -> impl Strategy<Value = Op> {
         (1, p().prop_map(|which| Op::RemoveObservation { which }).boxed()),
         (1, p().prop_map(|which| Op::RemoveContext { which }).boxed()),
     ];
+    // Arms 0..=9 add or set; the rest update or remove.
+    let arms = arms
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| !growth || *i <= 9)
+        .map(|(_, arm)| arm)
+        .collect();
     Union::new_weighted(arms)
 }
 
@@ -873,12 +881,13 @@ fn op() -> impl Strategy<Value = Op> {
 /// assert!(strategy::edits(8).new_tree(&mut runner).expect("a value").current().len() <= 8);
 /// ```
 pub fn edits(max_len: usize) -> impl Strategy<Value = Vec<Edit>> {
-    vec(op().prop_map(Edit), 0..=max_len)
+    vec(op(false).prop_map(Edit), 0..=max_len)
 }
 
-/// Valid models built by up to `size` random edits (additions of every kind of entity
-/// and link, updates and removals) from a focal organization with random settings.
-/// Models can be empty apart from the focal organization.
+/// Valid models built from a focal organization with random settings by `size / 2` to
+/// `size` random additions (of every kind of entity and link), then up to `size / 3`
+/// random edits (updates and removals included). `models(0)` gives models with
+/// nothing but the focal organization and one addition at most.
 ///
 /// # Example
 /// ```
@@ -903,11 +912,17 @@ pub fn models(size: usize) -> impl Strategy<Value = Model> {
                 .filter_map(|i| pick(&["support", "pricing", "privacy"], i as u32).map(str::to_string)),
         )
     });
-    (settings, edits(size)).prop_filter_map("every generated edit applies", |(settings, edits)| {
-        let mut model = Model::new(settings, Organization::new("focal")).ok()?;
-        for edit in &edits {
-            edit.apply(&mut model).ok()?;
-        }
-        Some(model)
-    })
+    // Grow first, then edit (updates and removals included) so that models hold
+    // entities in number and also the gaps removals leave.
+    let growth = vec(op(true).prop_map(Edit), size / 2..=size.max(1));
+    (settings, growth, edits(size / 3)).prop_filter_map(
+        "every generated edit applies",
+        |(settings, grow, edits)| {
+            let mut model = Model::new(settings, Organization::new("focal")).ok()?;
+            for edit in grow.iter().chain(&edits) {
+                edit.apply(&mut model).ok()?;
+            }
+            Some(model)
+        },
+    )
 }

@@ -402,11 +402,10 @@ fn lookup<I: crate::model::KeyedId>(model: &Model, key: &str, field: &str) -> Re
     model.lookup(key).map_err(|e| e.with_path(field))
 }
 
-/// Labels an error with the entity it concerns (`flow `sales``), unless the model's
+/// Labels an error with the entity it concerns ("flow `sales`"), unless the model's
 /// own check already did.
-fn labelled<T>(noun: &str, key: &str, result: Result<T, Error>) -> Result<T, Error> {
+fn labelled<T>(label: String, result: Result<T, Error>) -> Result<T, Error> {
     result.map_err(|e| {
-        let label = format!("{noun} `{key}`");
         if e.to_string().contains(&label) {
             e
         } else {
@@ -466,30 +465,26 @@ impl Document {
                 .with_path(format!("organizations[{b}].focal")));
             }
         };
+        // The model is created with the first organization and the focal one is chosen
+        // once all are in, so that organizations keep the file's order.
         let mut orgs = organizations.into_iter().enumerate();
-        let mut model = None;
-        // The focal organization is created with the model; the others keep file order.
-        let focal_doc = orgs.clone().nth(first_focal).map(|(_, o)| o);
-        if let Some(o) = focal_doc {
-            let prefix = format!("organizations[{first_focal}]");
+        let Some((_, first)) = orgs.next() else {
+            return Err(Error::invalid("no focal organization").with_path("organizations"));
+        };
+        let first = Organization {
+            key: first.key,
+            name: first.name,
+        };
+        let mut model = at("organizations[0]", || Model::new(settings, first))?;
+        model.reserve(constituents.len() + orgs.len(), relationships.len());
+        for (i, o) in orgs {
             let org = Organization {
                 key: o.key,
                 name: o.name,
             };
-            model = Some(at(&prefix, || Model::new(settings, org))?);
-        }
-        let Some(mut model) = model else {
-            return Err(Error::invalid("no focal organization").with_path("organizations"));
-        };
-        model.reserve(constituents.len() + orgs.len(), relationships.len());
-        for (i, o) in orgs.by_ref() {
-            if i != first_focal {
-                at(&format!("organizations[{i}]"), || {
-                    model.add_organization(Organization {
-                        key: o.key,
-                        name: o.name,
-                    })
-                })?;
+            let id = at(&format!("organizations[{i}]"), || model.add_organization(org))?;
+            if i == first_focal {
+                model.set_focal(id)?;
             }
         }
         for (i, c) in constituents.into_iter().enumerate() {
@@ -517,10 +512,8 @@ impl Document {
         for (i, o) in overlaps.into_iter().enumerate() {
             at(&format!("overlaps[{i}]"), || {
                 let [a, b] = &o.between;
-                let label = format!("`{a}`–`{b}`");
                 labelled(
-                    "overlap",
-                    &label,
+                    format!("overlap `{a}`–`{b}`"),
                     (|| {
                         let ia: ConstituentId = lookup(&model, a, "between[0]")?;
                         let ib: ConstituentId = lookup(&model, b, "between[1]")?;
@@ -536,8 +529,7 @@ impl Document {
         for (i, c) in channels.into_iter().enumerate() {
             at(&format!("channels[{i}]"), || {
                 labelled(
-                    "channel",
-                    &c.key.clone(),
+                    format!("channel `{}`", c.key),
                     (|| {
                         let ownership = match &c.ownership {
                             DocOwnership::Plain(DocOwnershipKind::Owned) => Ownership::Owned,
@@ -567,8 +559,7 @@ impl Document {
         for (i, a) in activities.into_iter().enumerate() {
             at(&format!("activities[{i}]"), || {
                 labelled(
-                    "activity",
-                    &a.key.clone(),
+                    format!("activity `{}`", a.key),
                     (|| {
                         let class = match a.class {
                             DocActivityClass::Core => ActivityClass::Core,
@@ -593,8 +584,7 @@ impl Document {
             at(&format!("relationships[{i}]"), || {
                 let [a, b] = &r.between;
                 labelled(
-                    "relationship",
-                    &format!("{a}`–`{b}"),
+                    format!("relationship `{a}`–`{b}`"),
                     (|| {
                         let pa: PartyId = lookup(&model, a, "between[0]")?;
                         let pb: PartyId = lookup(&model, b, "between[1]")?;
@@ -639,8 +629,7 @@ impl Document {
         for (i, f) in flows.into_iter().enumerate() {
             at(&format!("flows[{i}]"), || {
                 labelled(
-                    "flow",
-                    &f.key.clone(),
+                    format!("flow `{}`", f.key),
                     (|| {
                         let from = lookup(&model, &f.from, "from")?;
                         let to = lookup(&model, &f.to, "to")?;

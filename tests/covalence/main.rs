@@ -1,0 +1,10 @@
+//! Integration tests of covalence, in one binary to keep builds fast.
+#![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)]
+
+mod bad_files;
+mod editing;
+#[cfg(feature = "proptest")]
+mod properties;
+mod sample;
+#[cfg(feature = "schema")]
+mod schema;
