@@ -206,12 +206,28 @@ pub struct Currency(u16);
 
 impl Currency {
     /// The US dollar.
+    ///
+    /// ```
+    /// assert_eq!(covalence::Currency::USD.code(), "USD");
+    /// ```
     pub const USD: Currency = Currency::known("USD");
     /// The euro.
+    ///
+    /// ```
+    /// assert_eq!(covalence::Currency::EUR.code(), "EUR");
+    /// ```
     pub const EUR: Currency = Currency::known("EUR");
     /// The pound sterling.
+    ///
+    /// ```
+    /// assert_eq!(covalence::Currency::GBP.code(), "GBP");
+    /// ```
     pub const GBP: Currency = Currency::known("GBP");
     /// The Japanese yen (no minor unit).
+    ///
+    /// ```
+    /// assert_eq!(covalence::Currency::JPY.code(), "JPY");
+    /// ```
     pub const JPY: Currency = Currency::known("JPY");
 
     /// Looks a code up at compile time; an unknown code fails the build (this runs
@@ -773,8 +789,16 @@ pub struct Fraction(Decimal);
 
 impl Fraction {
     /// Zero.
+    ///
+    /// ```
+    /// assert!(covalence::Fraction::ZERO.value().is_zero());
+    /// ```
     pub const ZERO: Fraction = Fraction(Decimal::ZERO);
     /// One.
+    ///
+    /// ```
+    /// assert_eq!(covalence::Fraction::ONE.complement(), covalence::Fraction::ZERO);
+    /// ```
     pub const ONE: Fraction = Fraction(Decimal::ONE);
 
     /// A fraction, checked to lie in `[0, 1]`.

@@ -36,6 +36,12 @@ pub enum RelationshipKind {
 
 impl RelationshipKind {
     /// Every kind, in ladder order.
+    ///
+    /// ```
+    /// use covalence::RelationshipKind;
+    ///
+    /// assert!(RelationshipKind::ALL.windows(2).all(|w| w[0] < w[1]));
+    /// ```
     pub const ALL: [RelationshipKind; 5] = [
         RelationshipKind::Transactional,
         RelationshipKind::Informational,
