@@ -55,6 +55,7 @@ pub(crate) struct Document {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Settings")]
 pub(crate) struct DocSettings {
     /// The period of every per-period amount.
     pub(crate) period: DocPeriod,
@@ -68,6 +69,7 @@ pub(crate) struct DocSettings {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Period")]
 pub(crate) enum DocPeriod {
     Month,
     Quarter,
@@ -77,6 +79,7 @@ pub(crate) enum DocPeriod {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Organization")]
 pub(crate) struct DocOrganization {
     pub(crate) key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -89,6 +92,7 @@ pub(crate) struct DocOrganization {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Constituent")]
 pub(crate) struct DocConstituent {
     pub(crate) key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +105,7 @@ pub(crate) struct DocConstituent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Role")]
 pub(crate) enum DocRole {
     Customer,
     Employee,
@@ -117,6 +122,7 @@ pub(crate) enum DocRole {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Overlap")]
 pub(crate) struct DocOverlap {
     pub(crate) between: [String; 2],
     pub(crate) shared_members: u64,
@@ -125,6 +131,7 @@ pub(crate) struct DocOverlap {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Channel")]
 pub(crate) struct DocChannel {
     pub(crate) key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -137,6 +144,7 @@ pub(crate) struct DocChannel {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Ownership")]
 pub(crate) enum DocOwnership {
     /// `"owned"`, `"commons"` or `"rented"`.
     Plain(DocOwnershipKind),
@@ -147,6 +155,7 @@ pub(crate) enum DocOwnership {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "OwnershipKind")]
 pub(crate) enum DocOwnershipKind {
     Owned,
     Commons,
@@ -156,6 +165,7 @@ pub(crate) enum DocOwnershipKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Rented")]
 pub(crate) struct DocRented {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) operator: Option<String>,
@@ -164,6 +174,7 @@ pub(crate) struct DocRented {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Activity")]
 pub(crate) struct DocActivity {
     pub(crate) key: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,6 +190,7 @@ pub(crate) struct DocActivity {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "ActivityClass")]
 pub(crate) enum DocActivityClass {
     Core,
     Commodity,
@@ -187,6 +199,7 @@ pub(crate) enum DocActivityClass {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Relationship")]
 pub(crate) struct DocRelationship {
     pub(crate) between: [String; 2],
     pub(crate) kind: DocKind,
@@ -202,6 +215,7 @@ pub(crate) struct DocRelationship {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "RelationshipKind")]
 pub(crate) enum DocKind {
     Transactional,
     Informational,
@@ -213,6 +227,7 @@ pub(crate) enum DocKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Trust")]
 pub(crate) struct DocTrust {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) absolute: Option<DocOpinion>,
@@ -223,6 +238,7 @@ pub(crate) struct DocTrust {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Opinion")]
 pub(crate) struct DocOpinion {
     pub(crate) belief: f64,
     pub(crate) disbelief: f64,
@@ -238,6 +254,7 @@ fn half() -> f64 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Flow")]
 pub(crate) struct DocFlow {
     pub(crate) key: String,
     pub(crate) from: String,
@@ -266,6 +283,7 @@ fn is_zero(x: &f64) -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "ValueObject")]
 pub(crate) enum DocObject {
     Money,
     Product,
@@ -283,6 +301,7 @@ pub(crate) enum DocObject {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Adjustments")]
 pub(crate) struct DocAdjustments {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) deadweight: Option<DocDecimal>,
@@ -297,6 +316,7 @@ pub(crate) struct DocAdjustments {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Presence")]
 pub(crate) struct DocPresence {
     pub(crate) party: String,
     pub(crate) channel: String,
@@ -307,6 +327,7 @@ pub(crate) struct DocPresence {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Observation")]
 pub(crate) struct DocObservation {
     pub(crate) by: String,
     pub(crate) about: String,
