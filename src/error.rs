@@ -103,6 +103,12 @@ impl Error {
         self
     }
 
+    /// Sets the path to the bad field, replacing any set before.
+    pub(crate) fn set_path(mut self, path: impl Into<String>) -> Error {
+        self.0.path = Some(path.into());
+        self
+    }
+
     /// Sets the 1-based line and column in a model file, unless already set.
     pub(crate) fn with_position(mut self, line: usize, column: usize) -> Error {
         if self.0.position.is_none() {

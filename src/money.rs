@@ -335,7 +335,9 @@ impl<'de> Deserialize<'de> for Currency {
 /// An exact amount of money in one currency.
 ///
 /// All arithmetic is checked and returns [`Error`] on overflow, division by zero or
-/// mixed currencies. Amounts keep full precision; round once, for presentation, with
+/// mixed currencies. Amounts keep the full precision of a `Decimal` (28 significant
+/// digits: sums and differences are exact, a product or quotient that needs more
+/// digits is rounded by `rust_decimal` to 28); round once, for presentation, with
 /// [`Money::round_to_minor_units`] (half away from zero). `Display` shows the rounded
 /// amount and the code; serde writes the exact amount and the code as one string.
 ///
@@ -622,8 +624,13 @@ impl Money {
             return Err(Error::invalid(format!("allocation ratios must be >= 0, got {r}")));
         }
         let overflow = || Error::overflow(format_args!("allocating {self}"));
-        let scale = self.currency.minor_units().max(self.amount.scale());
-        let units = scaled_mantissa(self.amount.abs(), scale).ok_or_else(overflow)?;
+        // The unit: the minor unit, or the amount's own if finer; the amount's own if
+        // its parts could not be written in minor units.
+        let own = self.amount.scale();
+        let (units, scale) = match scaled_mantissa(self.amount, self.currency.minor_units().max(own)) {
+            Some(units) if units <= MAX_MANTISSA => (units, self.currency.minor_units().max(own)),
+            _ => (scaled_mantissa(self.amount, own).ok_or_else(overflow)?, own),
+        };
         // Ratios as integers at one common scale, so the shares are exact fractions.
         let ratio_scale = ratios.iter().map(|r| r.scale()).max().unwrap_or(0);
         let weights = ratios
@@ -642,11 +649,11 @@ impl Money {
         let mut remainders = Vec::with_capacity(weights.len());
         let mut given = 0u128;
         for (i, w) in weights.iter().enumerate() {
-            let product = units.checked_mul(*w).ok_or_else(overflow)?;
-            let part = product / total;
+            // units * w / total in 256-bit arithmetic: exact for any u128 operands.
+            let (part, remainder) = mul_div(units, *w, total).ok_or_else(overflow)?;
             given += part;
             parts.push(part);
-            remainders.push((product % total, i));
+            remainders.push((remainder, i));
         }
         // Largest remainder first; equal remainders keep their order.
         remainders.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -697,20 +704,69 @@ impl Money {
 /// silent rounding.
 pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, Error> {
     let text = text.trim();
-    Decimal::from_str_exact(text).map_err(|e| {
-        let kind = if text
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-' || b == b'+')
-        {
-            ErrorKind::Overflow
+    // Plain notation only: an optional sign, digits, at most one point with digits after
+    // it. No exponents, no `_` separators, no trailing point.
+    let unsigned = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (whole, fraction) = match unsigned.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (unsigned, None),
+    };
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let well_formed = digits(whole)
+        && fraction.is_none_or(|f| !f.is_empty() && digits(f))
+        && !(whole.is_empty() && fraction.is_none());
+    if !well_formed {
+        return Err(Error::invalid(format!(
+            "`{}` is not a decimal number such as \"12.50\"",
+            text.escape_debug()
+        )));
+    }
+    Decimal::from_str_exact(text).map_err(|_| {
+        let significant = whole.trim_start_matches('0').len();
+        if significant > 28 {
+            Error::new(
+                ErrorKind::Overflow,
+                format!("`{text}` is too large: a decimal holds at most 28 digits"),
+            )
         } else {
-            ErrorKind::InvalidValue
-        };
-        Error::new(
-            kind,
-            format!("`{}` is not an exact decimal number ({e})", text.escape_debug()),
-        )
+            Error::invalid(format!(
+                "`{text}` has more digits than a decimal holds exactly (28 in all)"
+            ))
+        }
     })
+}
+
+/// The largest mantissa a `Decimal` holds (96 bits).
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+
+/// `floor(a * b / c)` and its remainder, with the product in 256 bits; `None` when `c`
+/// is zero or the quotient does not fit in 128 bits.
+fn mul_div(a: u128, b: u128, c: u128) -> Option<(u128, u128)> {
+    if c == 0 {
+        return None;
+    }
+    const LOW: u128 = u64::MAX as u128;
+    let (a1, a0, b1, b0) = (a >> 64, a & LOW, b >> 64, b & LOW);
+    let (p00, p01, p10, p11) = (a0 * b0, a0 * b1, a1 * b0, a1 * b1);
+    let (mid, mid_carry) = p01.overflowing_add(p10);
+    let (lo, lo_carry) = p00.overflowing_add(mid << 64);
+    let hi = p11 + (mid >> 64) + (u128::from(mid_carry) << 64) + u128::from(lo_carry);
+    if hi >= c {
+        return None;
+    }
+    // Long division of (hi, lo) by c, one bit at a time; hi < c keeps the quotient
+    // within 128 bits.
+    let (mut remainder, mut quotient) = (hi, 0u128);
+    for bit in (0..128).rev() {
+        let carry = remainder >> 127;
+        remainder = (remainder << 1) | ((lo >> bit) & 1);
+        quotient <<= 1;
+        if carry == 1 || remainder >= c {
+            remainder = remainder.wrapping_sub(c);
+            quotient |= 1;
+        }
+    }
+    Some((quotient, remainder))
 }
 
 /// `|d|`'s mantissa expressed at `scale` decimals (`scale >= d.scale()`).
@@ -947,6 +1003,35 @@ mod tests {
     }
 
     #[test]
+    fn mul_div_is_exact_in_256_bits() {
+        assert_eq!(mul_div(7, 5, 3), Some((11, 2)));
+        assert_eq!(mul_div(u128::MAX, u128::MAX, u128::MAX), Some((u128::MAX, 0)));
+        assert_eq!(
+            mul_div(u128::MAX, 3, 4),
+            Some((255211775190703847597530955573826158591, 1))
+        );
+        assert_eq!(mul_div(u128::MAX, 2, 1), None);
+        assert_eq!(mul_div(1, 1, 0), None);
+        // Checked against arbitrary-precision arithmetic.
+        let (a, b, c) = (10u128.pow(30) + 7, 3 * 10u128.pow(27) + 1, 10u128.pow(28) + 9);
+        assert_eq!(
+            mul_div(a, b, c),
+            Some((299999999999999999999999999832, 1000000000000000000000001519))
+        );
+        assert_eq!(mul_div(a, b, a), Some((b, 0)));
+    }
+
+    #[test]
+    fn allocation_splits_large_amounts_by_fine_ratios() {
+        let third = dec!(1) / dec!(3);
+        let billion = usd(dec!(10000000000.00));
+        let parts = billion.allocate(&[third, dec!(1) - third]).unwrap();
+        assert_eq!(amounts(&parts), [dec!(3333333333.33), dec!(6666666666.67)]);
+        let parts = usd(Decimal::MAX).allocate(&[dec!(1), dec!(1)]).unwrap();
+        assert_eq!(parts[0].amount() + parts[1].amount(), Decimal::MAX);
+    }
+
+    #[test]
     fn allocation_rejects_bad_ratios() {
         let m = usd(dec!(1));
         assert_eq!(m.allocate(&[]).unwrap_err().kind(), ErrorKind::InvalidValue);
@@ -958,11 +1043,35 @@ mod tests {
             m.allocate(&[dec!(-1), dec!(2)]).unwrap_err().kind(),
             ErrorKind::InvalidValue
         );
-        let huge = usd(Decimal::MAX);
+        // Ratios 56 orders of magnitude apart do not fit one integer scale.
+        let err = m.allocate(&[Decimal::MAX, Decimal::new(1, 28)]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Overflow);
+    }
+
+    #[test]
+    fn decimals_are_read_in_plain_notation_only() {
+        for bad in ["1_000", "1.", ".", "", "-", "1e5", "1.2.3", "0x10", "١٢", "1 000"] {
+            assert_eq!(
+                parse_decimal(bad).unwrap_err().kind(),
+                ErrorKind::InvalidValue,
+                "{bad}"
+            );
+        }
+        for (good, value) in [
+            ("1000", dec!(1000)),
+            (".5", dec!(0.5)),
+            ("-0.25", dec!(-0.25)),
+            ("+7", dec!(7)),
+        ] {
+            assert_eq!(parse_decimal(good).unwrap(), value);
+        }
+        let long_fraction = "0.12345678901234567890123456789";
         assert_eq!(
-            huge.allocate(&[Decimal::MAX, Decimal::MAX]).unwrap_err().kind(),
-            ErrorKind::Overflow
+            parse_decimal(long_fraction).unwrap_err().kind(),
+            ErrorKind::InvalidValue
         );
+        let too_large = "123456789012345678901234567890";
+        assert_eq!(parse_decimal(too_large).unwrap_err().kind(), ErrorKind::Overflow);
     }
 
     #[test]

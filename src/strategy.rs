@@ -899,7 +899,7 @@ pub fn edits(max_len: usize) -> impl Strategy<Value = Vec<Edit>> {
 /// assert!(model.validate().is_ok());
 /// ```
 pub fn models(size: usize) -> impl Strategy<Value = Model> {
-    let settings = (0u8..3, 0usize..4, 0usize..4).prop_map(|(period, currency, contexts)| {
+    let settings = (0u8..3, 0usize..4, 0usize..=3).prop_map(|(period, currency, contexts)| {
         let period =
             pick(&[Period::Month, Period::Quarter, Period::Year], u32::from(period)).unwrap_or(Period::Year);
         let currency = pick(

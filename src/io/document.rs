@@ -141,7 +141,10 @@ pub(crate) struct DocChannel {
     pub(crate) cost: Option<DocDecimal>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// `"owned"`, `"commons"`, `"rented"` or `{"rented": {"operator": KEY}}`. Read by hand
+/// (not as an untagged enum) so that a typo gets a useful message and stray fields are
+/// refused.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename = "Ownership")]
@@ -149,7 +152,112 @@ pub(crate) enum DocOwnership {
     /// `"owned"`, `"commons"` or `"rented"`.
     Plain(DocOwnershipKind),
     /// `{"rented": {"operator": "org-key"}}`.
-    Rented { rented: DocRented },
+    Rented(DocRentedOwnership),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "RentedOwnership")]
+pub(crate) struct DocRentedOwnership {
+    pub(crate) rented: DocRented,
+}
+
+impl<'de> Deserialize<'de> for DocOwnership {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<DocOwnership, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DocOwnership;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(r#""owned", "commons", "rented" or {"rented": {"operator": KEY}}"#)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DocOwnership, E> {
+                match v {
+                    "owned" => Ok(DocOwnership::Plain(DocOwnershipKind::Owned)),
+                    "commons" => Ok(DocOwnership::Plain(DocOwnershipKind::Commons)),
+                    "rented" => Ok(DocOwnership::Plain(DocOwnershipKind::Rented)),
+                    other => Err(E::unknown_variant(other, &["owned", "commons", "rented"])),
+                }
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<DocOwnership, A::Error> {
+                DocRentedOwnership::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(DocOwnership::Rented)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// A map from keys to values that refuses a key given twice (serde's own maps keep
+/// the last value silently).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct UniqueMap<V>(pub(crate) BTreeMap<String, V>);
+
+impl<V> Default for UniqueMap<V> {
+    fn default() -> UniqueMap<V> {
+        UniqueMap(BTreeMap::new())
+    }
+}
+
+impl<V> UniqueMap<V> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, V> IntoIterator for &'a UniqueMap<V> {
+    type Item = (&'a String, &'a V);
+    type IntoIter = std::collections::btree_map::Iter<'a, String, V>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<V> FromIterator<(String, V)> for UniqueMap<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(iter: I) -> UniqueMap<V> {
+        UniqueMap(iter.into_iter().collect())
+    }
+}
+
+impl<V: Serialize> Serialize for UniqueMap<V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for UniqueMap<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<UniqueMap<V>, D::Error> {
+        struct Visitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> serde::de::Visitor<'de> for Visitor<V> {
+            type Value = UniqueMap<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map with each key once")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<UniqueMap<V>, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if out.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!("duplicate key `{key}`")));
+                    }
+                    let value = map.next_value()?;
+                    out.insert(key, value);
+                }
+                Ok(UniqueMap(out))
+            }
+        }
+        deserializer.deserialize_map(Visitor(std::marker::PhantomData))
+    }
+}
+
+#[cfg(feature = "schema")]
+impl<V: schemars::JsonSchema> schemars::JsonSchema for UniqueMap<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        <BTreeMap<String, V>>::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <BTreeMap<String, V>>::json_schema(generator)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -208,8 +316,8 @@ pub(crate) struct DocRelationship {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) cost: Option<DocDecimal>,
     /// Each truster's trust in the other party, by the truster's key.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) trust: BTreeMap<String, DocTrust>,
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub(crate) trust: UniqueMap<DocTrust>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -231,8 +339,8 @@ pub(crate) enum DocKind {
 pub(crate) struct DocTrust {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) absolute: Option<DocOpinion>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub(crate) contexts: BTreeMap<String, DocOpinion>,
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub(crate) contexts: UniqueMap<DocOpinion>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -373,7 +481,9 @@ impl<'de> Deserialize<'de> for DocDecimal {
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<DocDecimal, E> {
                 Err(E::custom(format_args!(
-                    "the float {v} is not accepted in a decimal field: write it as a string, such as \"{v}\", so that it is exact"
+                    "the number {v} is not accepted in a decimal field, where only whole numbers up to \
+                     18446744073709551615 may be written bare: write it as a string, such as \"{v}\", \
+                     so that it is exact"
                 )))
             }
         }
@@ -399,6 +509,68 @@ impl schemars::JsonSchema for DocDecimal {
 }
 
 // ----- file -> model -----------------------------------------------------------------
+
+/// Refuses arrays where the file has objects. serde's derived structs also accept their
+/// fields as a positional array (`"settings": ["year", "USD"]`), which the format does
+/// not allow: a reader could not tell what each value means.
+pub(crate) fn check_shape(doc: &serde_json::Value) -> Result<(), Error> {
+    use serde_json::Value;
+    fn object(value: Option<&Value>, path: &str) -> Result<(), Error> {
+        match value {
+            Some(Value::Array(_)) => Err(Error::new(
+                ErrorKind::Format,
+                "expected an object with named fields, found an array",
+            )
+            .with_path(path)),
+            _ => Ok(()),
+        }
+    }
+    fn each(value: Option<&Value>) -> impl Iterator<Item = (String, &Value)> {
+        let entries: Vec<(String, &Value)> = match value {
+            Some(Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("[{i}]"), v))
+                .collect(),
+            Some(Value::Object(map)) => map.iter().map(|(k, v)| (format!(".{k}"), v)).collect(),
+            _ => Vec::new(),
+        };
+        entries.into_iter()
+    }
+    object(doc.get("settings"), "settings")?;
+    for section in [
+        "organizations",
+        "constituents",
+        "overlaps",
+        "channels",
+        "activities",
+        "relationships",
+        "flows",
+        "presences",
+        "observations",
+    ] {
+        for (at, entity) in each(doc.get(section)) {
+            let path = format!("{section}{at}");
+            object(Some(entity), &path)?;
+            object(entity.get("adjustments"), &format!("{path}.adjustments"))?;
+            object(
+                entity.get("ownership").and_then(|o| o.get("rented")),
+                &format!("{path}.ownership.rented"),
+            )?;
+            object(entity.get("trust"), &format!("{path}.trust"))?;
+            for (truster, trust) in each(entity.get("trust")) {
+                let path = format!("{path}.trust{truster}");
+                object(Some(trust), &path)?;
+                object(trust.get("absolute"), &format!("{path}.absolute"))?;
+                object(trust.get("contexts"), &format!("{path}.contexts"))?;
+                for (context, opinion) in each(trust.get("contexts")) {
+                    object(Some(opinion), &format!("{path}.contexts{context}"))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
 
 /// Runs `f`, putting any error's path under `prefix`.
 fn at<T>(prefix: &str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
@@ -456,6 +628,7 @@ impl Document {
             DocPeriod::Quarter => Period::Quarter,
             DocPeriod::Year => Period::Year,
         };
+        at("settings", || crate::model::check_contexts(&settings.contexts))?;
         let settings = Settings::new(period, currency).with_contexts(settings.contexts);
         let money =
             |d: &DocDecimal, field: &str| Money::parse_in(&d.0, currency).map_err(|e| e.with_path(field));
@@ -558,7 +731,7 @@ impl Document {
                             DocOwnership::Plain(DocOwnershipKind::Rented) => {
                                 Ownership::Rented { operator: None }
                             }
-                            DocOwnership::Rented { rented } => Ownership::Rented {
+                            DocOwnership::Rented(DocRentedOwnership { rented }) => Ownership::Rented {
                                 operator: rented
                                     .operator
                                     .as_deref()
@@ -638,7 +811,7 @@ impl Document {
                         }
                         model.add_relationship(rel).map_err(|e| {
                             if e.path() == Some("parties") {
-                                e.under("between")
+                                e.set_path("between")
                             } else {
                                 e
                             }
@@ -746,6 +919,37 @@ impl Document {
         Ok(model)
     }
 
+    /// TOML integers are signed 64-bit: a count above `i64::MAX` cannot be written so
+    /// that other TOML readers accept it.
+    #[cfg(feature = "toml")]
+    pub(crate) fn check_toml_integers(&self) -> Result<(), Error> {
+        let limit = |value: u64, label: String, field: &str| {
+            if i64::try_from(value).is_ok() {
+                Ok(())
+            } else {
+                Err(Error::invalid(format!(
+                    "{label}: {field} {value} is beyond what TOML can hold (at most {}); write JSON instead",
+                    i64::MAX
+                ))
+                .with_path(field))
+            }
+        };
+        for c in &self.constituents {
+            limit(c.members, format!("constituent `{}`", c.key), "members")?;
+        }
+        for o in &self.overlaps {
+            let [a, b] = &o.between;
+            limit(o.shared_members, format!("overlap `{a}`–`{b}`"), "shared_members")?;
+        }
+        for o in &self.observations {
+            let label = || format!("observation by `{}` about `{}`", o.by, o.about);
+            limit(o.positive, label(), "positive")?;
+            limit(o.negative, label(), "negative")?;
+            limit(o.neutral, label(), "neutral")?;
+        }
+        Ok(())
+    }
+
     // ----- model -> file -------------------------------------------------------------
 
     pub(crate) fn from_model(model: &Model) -> Document {
@@ -809,11 +1013,13 @@ impl Document {
                         Ownership::Owned => DocOwnership::Plain(DocOwnershipKind::Owned),
                         Ownership::Commons => DocOwnership::Plain(DocOwnershipKind::Commons),
                         Ownership::Rented { operator: None } => DocOwnership::Plain(DocOwnershipKind::Rented),
-                        Ownership::Rented { operator: Some(op) } => DocOwnership::Rented {
-                            rented: DocRented {
-                                operator: Some(key(op.into())),
-                            },
-                        },
+                        Ownership::Rented { operator: Some(op) } => {
+                            DocOwnership::Rented(DocRentedOwnership {
+                                rented: DocRented {
+                                    operator: Some(key(op.into())),
+                                },
+                            })
+                        }
                     },
                     cost: c.cost.map(amount),
                 })
@@ -846,7 +1052,7 @@ impl Document {
                         kind: doc_kind(r.kind),
                         desired: r.desired.map(doc_kind),
                         cost: r.cost.map(amount),
-                        trust,
+                        trust: UniqueMap(trust),
                     }
                 })
                 .collect(),

@@ -60,8 +60,45 @@ pub(crate) fn line_column(before: &str, offset: usize) -> (usize, usize) {
     (line, offset - line_start + 1)
 }
 
-/// Adds the line and column of the error's path, when it can be found.
+/// Adds the line and column of the error's path in a JSON file, when it can be found.
 pub(crate) fn position(text: &str, error: Error) -> Error {
+    position_with(text, error, offset)
+}
+
+/// Adds the line and column of the error's path in a TOML file, when it can be found.
+#[cfg(feature = "toml")]
+pub(crate) fn toml_position(text: &str, error: Error) -> Error {
+    position_with(text, error, toml_offset)
+}
+
+/// The byte offset in TOML `text` of the value at `path`.
+#[cfg(feature = "toml")]
+fn toml_offset(text: &str, path: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let document = DeTable::parse(text).ok()?;
+    let mut span = document.span();
+    let mut table: Option<&DeTable<'_>> = Some(document.get_ref());
+    let mut value: Option<&DeValue<'_>> = None;
+    for segment in segments(path)? {
+        let next = match (segment, table, value) {
+            (Segment::Key(key), Some(t), _) => t
+                .iter()
+                .find(|(k, _)| k.get_ref().as_ref() == key)
+                .map(|(_, v)| v)?,
+            (Segment::Index(i), _, Some(DeValue::Array(items))) => items.get(i)?,
+            _ => return None,
+        };
+        span = next.span();
+        table = match next.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+        value = Some(next.get_ref());
+    }
+    Some(span.start)
+}
+
+fn position_with(text: &str, error: Error, offset: impl Fn(&str, &str) -> Option<usize>) -> Error {
     let found = error.path().and_then(|path| {
         // A path may end in a field the file left out: fall back to its parent.
         let mut path = path;
@@ -83,7 +120,7 @@ pub(crate) fn position(text: &str, error: Error) -> Error {
 
 /// "flow `sales`" for a path under `flows[3]`, from the entity's `key` (or
 /// `between`, for links without one).
-pub(crate) fn entity_label(text: &str, path: &str) -> Option<String> {
+pub(crate) fn entity_label(document: &serde_json::Value, path: &str) -> Option<String> {
     let parts = segments(path)?;
     let (Some(Segment::Key(section)), Some(Segment::Index(index))) = (parts.first(), parts.get(1)) else {
         return None;
@@ -100,7 +137,6 @@ pub(crate) fn entity_label(text: &str, path: &str) -> Option<String> {
         "observations" => "observation",
         _ => return None,
     };
-    let document: serde_json::Value = serde_json::from_str(text).ok()?;
     let entity = document.get(section)?.get(index)?;
     let name = |v: &serde_json::Value| v.as_str().map(|s| s.chars().take(40).collect::<String>());
     if let Some(key) = entity.get("key").and_then(name) {
@@ -146,10 +182,13 @@ mod tests {
     #[test]
     fn names_the_entity_under_a_path() {
         assert_eq!(
-            entity_label(TEXT, "flows[1].value").as_deref(),
+            entity_label(&serde_json::from_str(TEXT).unwrap(), "flows[1].value").as_deref(),
             Some("flow `sales`")
         );
-        assert_eq!(entity_label(TEXT, "settings.currency"), None);
+        assert_eq!(
+            entity_label(&serde_json::from_str(TEXT).unwrap(), "settings.currency"),
+            None
+        );
     }
 
     #[test]

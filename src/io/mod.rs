@@ -9,8 +9,6 @@ mod locate;
 #[cfg(feature = "schema")]
 mod schema;
 
-use serde::Deserialize;
-
 use crate::error::{Error, ErrorKind};
 use crate::model::Model;
 
@@ -21,12 +19,6 @@ pub use schema::json_schema;
 
 /// The sample model, embedded in the crate.
 const SAMPLE: &str = include_str!("../../examples/models/harbor.json");
-
-/// Just the version, read before anything else so a newer file gets a clear message.
-#[derive(Deserialize)]
-struct Envelope {
-    covalence: Option<serde_json::Value>,
-}
 
 fn check_version(version: Option<serde_json::Value>) -> Result<(), Error> {
     match version {
@@ -68,12 +60,14 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn from_json_str(text: &str) -> Result<Model, Error> {
-        let envelope: Envelope = serde_json::from_str(text).map_err(|e| json_error(text, e, None))?;
-        check_version(envelope.covalence).map_err(|e| locate::position(text, e))?;
+        // The version first, so that a newer file gets a clear message, then the shape.
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(None, e, None))?;
+        check_version(value.get("covalence").cloned()).map_err(|e| locate::position(text, e))?;
+        document::check_shape(&value).map_err(|e| locate::position(text, e))?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let document: Document = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
             let path = e.path().to_string();
-            json_error(text, e.into_inner(), Some(path))
+            json_error(Some(&value), e.into_inner(), Some(path))
         })?;
         document.into_model().map_err(|e| locate::position(text, e))
     }
@@ -156,7 +150,7 @@ impl Model {
     /// Loads a model from TOML text with the same structure as the JSON file.
     ///
     /// # Errors
-    /// As [`Model::from_json_str`]; positions are given for TOML syntax and shape errors.
+    /// As [`Model::from_json_str`], with the line and column in the TOML text.
     ///
     /// # Example
     /// ```
@@ -174,28 +168,24 @@ impl Model {
     /// ```
     #[cfg(feature = "toml")]
     pub fn from_toml_str(text: &str) -> Result<Model, Error> {
-        #[derive(Deserialize)]
-        struct TomlEnvelope {
-            covalence: Option<toml::Value>,
-        }
-        let envelope: TomlEnvelope = toml::from_str(text).map_err(|e| toml_error(text, e, None))?;
-        let version = envelope.covalence.map(|v| match v {
-            toml::Value::Integer(i) => serde_json::Value::from(i),
-            other => serde_json::Value::String(other.to_string()),
-        });
-        check_version(version)?;
-        let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(text, e, None))?;
+        let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, None, e, None))?;
+        let value = serde_json::to_value(&table)
+            .map_err(|e| Error::new(ErrorKind::Format, format!("cannot read the TOML document: {e}")))?;
+        check_version(value.get("covalence").cloned()).map_err(|e| locate::toml_position(text, e))?;
+        document::check_shape(&value).map_err(|e| locate::toml_position(text, e))?;
+        let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(text, None, e, None))?;
         let document: Document = serde_path_to_error::deserialize(deserializer).map_err(|e| {
             let path = e.path().to_string();
-            toml_error(text, e.into_inner(), Some(path))
+            toml_error(text, Some(&value), e.into_inner(), Some(path))
         })?;
-        document.into_model()
+        document.into_model().map_err(|e| locate::toml_position(text, e))
     }
 
     /// Writes the model as TOML.
     ///
     /// # Errors
-    /// None in practice; the `Result` guards against a serializer failure.
+    /// [`ErrorKind::InvalidValue`] if a count (members, shared members, observation
+    /// counts) exceeds `i64::MAX`, the largest integer TOML holds.
     ///
     /// # Example
     /// ```
@@ -206,7 +196,9 @@ impl Model {
     /// ```
     #[cfg(feature = "toml")]
     pub fn to_toml_string(&self) -> Result<String, Error> {
-        toml::to_string_pretty(&Document::from_model(self))
+        let document = Document::from_model(self);
+        document.check_toml_integers()?;
+        toml::to_string_pretty(&document)
             .map_err(|e| Error::new(ErrorKind::Format, format!("cannot write the model as TOML: {e}")))
     }
 }
@@ -220,7 +212,7 @@ impl PartialEq for Model {
 
 /// A serde_json error as ours: syntax or shape, with its position, path and the key of
 /// the entity it concerns.
-fn json_error(text: &str, e: serde_json::Error, path: Option<String>) -> Error {
+fn json_error(document: Option<&serde_json::Value>, e: serde_json::Error, path: Option<String>) -> Error {
     let kind = match e.classify() {
         serde_json::error::Category::Syntax
         | serde_json::error::Category::Eof
@@ -228,9 +220,9 @@ fn json_error(text: &str, e: serde_json::Error, path: Option<String>) -> Error {
         serde_json::error::Category::Data => ErrorKind::Format,
     };
     let message = strip_position(&e.to_string());
-    let mut error = Error::new(kind, message);
+    let mut error = Error::new(duplicate_or(kind, &message), message);
     if let Some(path) = path.filter(|p| p != ".") {
-        if let Some(label) = locate::entity_label(text, &path) {
+        if let Some(label) = document.and_then(|d| locate::entity_label(d, &path)) {
             error = error.context(label);
         }
         error = error.with_path(path);
@@ -239,6 +231,16 @@ fn json_error(text: &str, e: serde_json::Error, path: Option<String>) -> Error {
         error = error.with_position(e.line(), e.column());
     }
     error
+}
+
+/// A field or key given twice ("duplicate field `x`", "duplicate key `x`") is a
+/// [`ErrorKind::Duplicate`], as a duplicate entity is.
+fn duplicate_or(kind: ErrorKind, message: &str) -> ErrorKind {
+    if kind == ErrorKind::Format && message.starts_with("duplicate ") {
+        ErrorKind::Duplicate
+    } else {
+        kind
+    }
 }
 
 /// serde_json appends " at line L column C"; we report the position separately.
@@ -250,14 +252,23 @@ fn strip_position(message: &str) -> String {
 }
 
 #[cfg(feature = "toml")]
-fn toml_error(text: &str, e: toml::de::Error, path: Option<String>) -> Error {
+fn toml_error(
+    text: &str,
+    document: Option<&serde_json::Value>,
+    e: toml::de::Error,
+    path: Option<String>,
+) -> Error {
     let kind = if path.is_some() {
         ErrorKind::Format
     } else {
         ErrorKind::Syntax
     };
-    let mut error = Error::new(kind, e.message().trim_end().to_string());
+    let message = e.message().trim_end().to_string();
+    let mut error = Error::new(duplicate_or(kind, &message), message);
     if let Some(path) = path.filter(|p| p != ".") {
+        if let Some(label) = document.and_then(|d| locate::entity_label(d, &path)) {
+            error = error.context(label);
+        }
         error = error.with_path(path);
     }
     if let Some(span) = e.span() {

@@ -51,7 +51,7 @@ pub(crate) fn contexts(contexts: &[String]) -> Result<(), Error> {
     }
     let mut seen = HashSet::with_capacity(contexts.len());
     for (i, name) in contexts.iter().enumerate() {
-        key(name).map_err(|e| e.context("context").with_path(format!("contexts[{i}]")))?;
+        key(name).map_err(|e| e.context("context").set_path(format!("contexts[{i}]")))?;
         if !seen.insert(name.as_str()) {
             return Err(
                 Error::new(ErrorKind::Duplicate, format!("context `{name}` is listed twice"))

@@ -12,7 +12,7 @@ pub(crate) struct Slot {
 }
 
 macro_rules! ids {
-    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+    ($($(#[$doc:meta])* $name:ident $noun:literal;)*) => {$(
         $(#[$doc])*
         #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub(crate) Slot);
@@ -20,6 +20,13 @@ macro_rules! ids {
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, concat!(stringify!($name), "({}v{})"), self.0.index, self.0.serial)
+            }
+        }
+
+        impl fmt::Display for $name {
+            /// The kind of entity and the slot and serial: `constituent #3v7`.
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($noun, " #{}v{}"), self.0.index, self.0.serial)
             }
         }
     )*};
@@ -38,7 +45,7 @@ ids! {
     /// assert_eq!(model.organization(focal)?.key, "harbor");
     /// # Ok::<(), covalence::Error>(())
     /// ```
-    OrgId;
+    OrgId "organization";
     /// The id of a [`Constituent`](crate::Constituent) group in a [`Model`](crate::Model).
     ///
     /// # Example
@@ -50,7 +57,7 @@ ids! {
     /// assert!(model.constituent(customers)?.members > 1000);
     /// # Ok::<(), covalence::Error>(())
     /// ```
-    ConstituentId;
+    ConstituentId "constituent";
     /// The id of a [`Channel`](crate::Channel) in a [`Model`](crate::Model).
     ///
     /// # Example
@@ -62,7 +69,7 @@ ids! {
     /// assert_eq!(model.channel(forum)?.key, "forum");
     /// # Ok::<(), covalence::Error>(())
     /// ```
-    ChannelId;
+    ChannelId "channel";
     /// The id of an [`Activity`](crate::Activity) in a [`Model`](crate::Model).
     ///
     /// # Example
@@ -74,7 +81,7 @@ ids! {
     /// assert_eq!(model.lookup::<ActivityId>(&activity.key)?, id);
     /// # Ok::<(), covalence::Error>(())
     /// ```
-    ActivityId;
+    ActivityId "activity";
     /// The id of a [`ValueFlow`](crate::ValueFlow) in a [`Model`](crate::Model).
     ///
     /// # Example
@@ -86,7 +93,7 @@ ids! {
     /// assert_eq!(model.lookup::<FlowId>(&flow.key)?, id);
     /// # Ok::<(), covalence::Error>(())
     /// ```
-    FlowId;
+    FlowId "flow";
     /// The id of a [`Relationship`](crate::Relationship) in a [`Model`](crate::Model).
     /// Relationships have no key: they are found by their two parties with
     /// [`Model::relationship_between`](crate::Model::relationship_between).
@@ -101,7 +108,7 @@ ids! {
     /// assert!(model.relationship(id)?.involves(customers));
     /// # Ok::<(), covalence::Error>(())
     /// ```
-    RelationshipId;
+    RelationshipId "relationship";
 }
 
 /// A party: anything that can relate, trust and exchange value.
@@ -122,6 +129,16 @@ pub enum PartyId {
     Organization(OrgId),
     /// A constituent group.
     Constituent(ConstituentId),
+}
+
+impl fmt::Display for PartyId {
+    /// As the id it holds: `organization #0v0`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PartyId::Organization(id) => fmt::Display::fmt(id, f),
+            PartyId::Constituent(id) => fmt::Display::fmt(id, f),
+        }
+    }
 }
 
 impl PartyId {

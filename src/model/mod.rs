@@ -25,6 +25,7 @@ pub use link::{
     ValueObject,
 };
 
+pub(crate) use check::contexts as check_contexts;
 pub(crate) use ids::{Entry, Slot};
 pub(crate) use store::{Arena, ContextOpinion, KeyIndex, OpinionSlot, RelExtra, RelRecord};
 
@@ -450,7 +451,7 @@ impl Model {
                     },
                 ),
             ) => Ok(&n.data),
-            _ => Err(not_found(&format!("{id:?}"))),
+            _ => Err(not_found(&id.to_string())),
         }
     }
 
@@ -533,7 +534,7 @@ impl Model {
     pub fn organization(&self, id: OrgId) -> Result<&Organization, Error> {
         match self.party_data(id.into())? {
             PartyData::Organization(o) => Ok(o),
-            PartyData::Constituent(_) => Err(not_found(&format!("{id:?}"))),
+            PartyData::Constituent(_) => Err(not_found(&id.to_string())),
         }
     }
 
@@ -606,6 +607,9 @@ impl Model {
     /// Removes an organization that nothing names, with its presences and the
     /// observations about it.
     ///
+    /// Costs O(flows + activities + channels + presences + overlaps + observations), plus
+    /// the party's own relationships: dependents are found by scanning.
+    ///
     /// # Errors
     /// [`ErrorKind::NotFound`]; [`ErrorKind::InUse`] if it is the focal organization,
     /// a party to a relationship or flow, the performer of an activity or the operator
@@ -632,7 +636,7 @@ impl Model {
                 overlaps: removed.overlaps,
                 observations: removed.observations,
             }),
-            PartyData::Constituent(_) => Err(not_found(&format!("{id:?}"))),
+            PartyData::Constituent(_) => Err(not_found(&id.to_string())),
         }
     }
 
@@ -672,7 +676,7 @@ impl Model {
     pub fn constituent(&self, id: ConstituentId) -> Result<&Constituent, Error> {
         match self.party_data(id.into())? {
             PartyData::Constituent(c) => Ok(c),
-            PartyData::Organization(_) => Err(not_found(&format!("{id:?}"))),
+            PartyData::Organization(_) => Err(not_found(&id.to_string())),
         }
     }
 
@@ -740,6 +744,9 @@ impl Model {
     /// Removes a constituent group that nothing names, with its presences, overlaps
     /// and the observations by or about it.
     ///
+    /// Costs O(flows + activities + channels + presences + overlaps + observations), plus
+    /// the party's own relationships: dependents are found by scanning.
+    ///
     /// # Errors
     /// [`ErrorKind::NotFound`]; [`ErrorKind::InUse`] if it is a party to a
     /// relationship or flow or performs an activity. On error the model is unchanged.
@@ -765,7 +772,7 @@ impl Model {
                 overlaps: removed.overlaps,
                 observations: removed.observations,
             }),
-            PartyData::Organization(_) => Err(not_found(&format!("{id:?}"))),
+            PartyData::Organization(_) => Err(not_found(&id.to_string())),
         }
     }
 
@@ -858,9 +865,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn channel(&self, id: ChannelId) -> Result<&Channel, Error> {
-        self.channels
-            .get(id.0)
-            .ok_or_else(|| not_found(&format!("{id:?}")))
+        self.channels.get(id.0).ok_or_else(|| not_found(&id.to_string()))
     }
 
     /// Every channel, in slot order.
@@ -902,6 +907,8 @@ impl Model {
 
     /// Removes a channel that no flow goes through, with the presences on it and the
     /// observations made in it.
+    ///
+    /// Costs O(flows + presences + observations): dependents are found by scanning.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`]; [`ErrorKind::InUse`] if a flow names it. On error the
@@ -981,7 +988,7 @@ impl Model {
     pub fn activity(&self, id: ActivityId) -> Result<&Activity, Error> {
         self.activities
             .get(id.0)
-            .ok_or_else(|| not_found(&format!("{id:?}")))
+            .ok_or_else(|| not_found(&id.to_string()))
     }
 
     /// Every activity, in slot order.
@@ -1024,6 +1031,8 @@ impl Model {
     }
 
     /// Removes an activity no flow names.
+    ///
+    /// Costs O(flows + presences + observations): dependents are found by scanning.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`]; [`ErrorKind::InUse`] if a flow names it.
@@ -1097,7 +1106,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn flow(&self, id: FlowId) -> Result<&ValueFlow, Error> {
-        self.flows.get(id.0).ok_or_else(|| not_found(&format!("{id:?}")))
+        self.flows.get(id.0).ok_or_else(|| not_found(&id.to_string()))
     }
 
     /// Every value flow, in slot order.
@@ -1154,9 +1163,7 @@ impl Model {
     pub fn remove_flow(&mut self, id: FlowId) -> Result<ValueFlow, Error> {
         self.flow(id)?;
         self.unindex_key(Entry::Flow(id));
-        self.flows
-            .remove(id.0)
-            .ok_or_else(|| not_found(&format!("{id:?}")))
+        self.flows.remove(id.0).ok_or_else(|| not_found(&id.to_string()))
     }
 
     // ----- relationships -------------------------------------------------------------
@@ -1256,7 +1263,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn relationship(&self, id: RelationshipId) -> Result<Relationship, Error> {
-        let edge = self.edge(id).ok_or_else(|| not_found(&format!("{id:?}")))?;
+        let edge = self.edge(id).ok_or_else(|| not_found(&id.to_string()))?;
         Ok(self.unpack_relationship(edge))
     }
 
@@ -1411,7 +1418,7 @@ impl Model {
         id: RelationshipId,
         edit: impl FnOnce(&mut Relationship),
     ) -> Result<(), Error> {
-        let edge = self.edge(id).ok_or_else(|| not_found(&format!("{id:?}")))?;
+        let edge = self.edge(id).ok_or_else(|| not_found(&id.to_string()))?;
         let mut relationship = self.unpack_relationship(edge);
         let parties = relationship.parties;
         edit(&mut relationship);
@@ -1450,7 +1457,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_relationship(&mut self, id: RelationshipId) -> Result<Relationship, Error> {
-        let edge = self.edge(id).ok_or_else(|| not_found(&format!("{id:?}")))?;
+        let edge = self.edge(id).ok_or_else(|| not_found(&id.to_string()))?;
         let relationship = self.unpack_relationship(edge);
         self.graph.remove_edge(edge);
         self.extras.remove(&(edge.index() as u32));

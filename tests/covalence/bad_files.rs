@@ -128,7 +128,7 @@ fn cases() -> Vec<Case> {
         case(
             "float money",
             ErrorKind::Format,
-            &["direct-purchases", "float"],
+            &["direct-purchases", "85.5", "string"],
             None,
             |d| {
                 d["flows"][purchases]["value"] = json!(85.5);
@@ -475,4 +475,159 @@ fn a_semantic_error_points_at_the_field_line() {
     let line = bad.lines().position(|l| l.contains("\"members\": 0")).unwrap() + 1;
     assert_eq!(err.line(), Some(line), "{err}");
     assert_eq!(err.path(), Some("constituents[0].members"));
+}
+
+fn load(doc: &Value) -> covalence::Error {
+    Model::from_json_str(&serde_json::to_string_pretty(doc).unwrap()).unwrap_err()
+}
+
+#[test]
+fn regression_bad_contexts_are_reported_at_settings_contexts() {
+    let mut doc = sample();
+    doc["settings"]["contexts"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("support"));
+    let err = load(&doc);
+    assert_eq!(
+        (err.kind(), err.path()),
+        (ErrorKind::Duplicate, Some("settings.contexts[4]")),
+        "{err}"
+    );
+    let mut doc = sample();
+    doc["settings"]["contexts"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!(" padded"));
+    let err = load(&doc);
+    assert_eq!(
+        (err.kind(), err.path()),
+        (ErrorKind::InvalidValue, Some("settings.contexts[4]")),
+        "{err}"
+    );
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    let line = text.lines().position(|l| l.contains("\" padded\"")).unwrap() + 1;
+    assert_eq!(err.line(), Some(line));
+}
+
+#[test]
+fn regression_relationship_pair_errors_point_at_between() {
+    let mut doc = sample();
+    doc["relationships"][0]["between"] = json!(["harbor", "harbor"]);
+    doc["relationships"][0].as_object_mut().unwrap().remove("trust");
+    assert_eq!(load(&doc).path(), Some("relationships[0].between"));
+    let mut doc = sample();
+    let copy = doc["relationships"][0].clone();
+    doc["relationships"].as_array_mut().unwrap().push(copy);
+    let n = doc["relationships"].as_array().unwrap().len() - 1;
+    let err = load(&doc);
+    assert_eq!(err.kind(), ErrorKind::Duplicate);
+    assert_eq!(err.path(), Some(format!("relationships[{n}].between").as_str()));
+}
+
+#[test]
+fn regression_ownership_refuses_stray_fields_and_names_the_choices() {
+    let mut doc = sample();
+    let fb = index_of(&doc, "channels", "facebook");
+    doc["channels"][fb]["ownership"] = json!({"rented": {"operator": "meta"}, "bogus": 42});
+    let err = load(&doc);
+    assert_eq!(err.kind(), ErrorKind::Format, "{err}");
+    assert!(
+        err.to_string().contains("bogus") && err.to_string().contains("facebook"),
+        "{err}"
+    );
+    doc["channels"][fb]["ownership"] = json!("rentd");
+    let err = load(&doc);
+    assert_eq!(err.kind(), ErrorKind::Format);
+    assert!(
+        err.to_string().contains("rentd") && err.to_string().contains("commons"),
+        "{err}"
+    );
+}
+
+#[test]
+fn regression_keys_given_twice_in_trust_maps_are_refused() {
+    let text = Model::sample().to_json_string().unwrap();
+    // The first relationship's trust holds `"customers": {` as its first truster.
+    let twice = text.replacen(
+        "\"trust\": {\n        \"customers\": {",
+        "\"trust\": {\n        \"customers\": {},\n        \"customers\": {",
+        1,
+    );
+    assert_ne!(twice, text, "the sample's layout changed: update this test");
+    let err = Model::from_json_str(&twice).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Duplicate, "{err}");
+    assert!(err.to_string().contains("customers"), "{err}");
+    let twice = text.replacen("\"contexts\": {\n            \"pricing\": {", "\"contexts\": {\n            \"pricing\": {\"belief\": 1, \"disbelief\": 0, \"uncertainty\": 0},\n            \"pricing\": {", 1);
+    assert_ne!(twice, text, "the sample's layout changed: update this test");
+    assert_eq!(
+        Model::from_json_str(&twice).unwrap_err().kind(),
+        ErrorKind::Duplicate
+    );
+}
+
+#[test]
+fn regression_objects_written_as_arrays_are_refused() {
+    let mut doc = sample();
+    doc["settings"] = json!(["year", "USD"]);
+    let err = load(&doc);
+    assert_eq!(
+        (err.kind(), err.path()),
+        (ErrorKind::Format, Some("settings")),
+        "{err}"
+    );
+    let mut doc = sample();
+    doc["organizations"][1] = json!(["meta", null, false]);
+    let err = load(&doc);
+    assert_eq!(
+        (err.kind(), err.path()),
+        (ErrorKind::Format, Some("organizations[1]")),
+        "{err}"
+    );
+    let mut doc = sample();
+    doc["flows"][0]["adjustments"] = json!(["0.1"]);
+    assert_eq!(load(&doc).path(), Some("flows[0].adjustments"));
+    let mut doc = sample();
+    doc["relationships"][0]["trust"]["customers"]["absolute"] = json!([0.5, 0.5, 0.0, 0.5]);
+    assert_eq!(
+        load(&doc).path(),
+        Some("relationships[0].trust.customers.absolute")
+    );
+}
+
+#[test]
+fn regression_big_whole_numbers_in_decimal_fields_get_a_clear_message() {
+    let mut doc = sample();
+    doc["flows"][0]["occurrences"] = json!(1e20);
+    let err = load(&doc);
+    assert_eq!(err.kind(), ErrorKind::Format);
+    assert!(err.to_string().contains("as a string"), "{err}");
+}
+
+#[cfg(feature = "toml")]
+#[test]
+fn toml_errors_carry_path_key_and_line() {
+    let text = Model::sample().to_toml_string().unwrap();
+    let bad = text.replacen("members = 40000", "members = 0", 1);
+    assert_ne!(bad, text);
+    let err = Model::from_toml_str(&bad).unwrap_err();
+    let line = bad.lines().position(|l| l == "members = 0").unwrap() + 1;
+    assert_eq!(
+        (err.kind(), err.line()),
+        (ErrorKind::InvalidValue, Some(line)),
+        "{err}"
+    );
+    assert!(err.to_string().contains("customers"), "{err}");
+
+    let bad = text.replacen("members = 40000", "members = 40000\ncolour = \"blue\"", 1);
+    let err = Model::from_toml_str(&bad).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Format);
+    assert!(
+        err.to_string().contains("customers") && err.to_string().contains("colour"),
+        "{err}"
+    );
+    assert!(err.line().is_some());
+
+    let err = Model::from_toml_str("covalence = 1\n[settings\n").unwrap_err();
+    assert_eq!((err.kind(), err.line()), (ErrorKind::Syntax, Some(2)));
 }
