@@ -573,8 +573,17 @@ pub(crate) fn check_shape(doc: &serde_json::Value) -> Result<(), Error> {
 }
 
 /// Runs `f`, putting any error's path under `prefix`.
-fn at<T>(prefix: &str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    f().map_err(|e| e.under(prefix))
+fn at<T>(prefix: impl std::fmt::Display, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    f().map_err(|e| e.under(&prefix.to_string()))
+}
+
+/// `flows[3]`, formatted only when an error needs it.
+struct Item(&'static str, usize);
+
+impl std::fmt::Display for Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}[{}]", self.0, self.1)
+    }
 }
 
 fn decimal(d: &DocDecimal, field: &str) -> Result<Decimal, Error> {
@@ -597,8 +606,9 @@ fn lookup<I: crate::model::KeyedId>(model: &Model, key: &str, field: &str) -> Re
 
 /// Labels an error with the entity it concerns ("flow `sales`"), unless the model's
 /// own check already did.
-fn labelled<T>(label: String, result: Result<T, Error>) -> Result<T, Error> {
+fn labelled<T>(label: impl FnOnce() -> String, result: Result<T, Error>) -> Result<T, Error> {
     result.map_err(|e| {
+        let label = label();
         if e.to_string().contains(&label) {
             e
         } else {
@@ -676,13 +686,13 @@ impl Document {
                 key: o.key,
                 name: o.name,
             };
-            let id = at(&format!("organizations[{i}]"), || model.add_organization(org))?;
+            let id = at(Item("organizations", i), || model.add_organization(org))?;
             if i == first_focal {
                 model.set_focal(id)?;
             }
         }
         for (i, c) in constituents.into_iter().enumerate() {
-            at(&format!("constituents[{i}]"), || {
+            at(Item("constituents", i), || {
                 let role = match c.role {
                     DocRole::Customer => Role::Customer,
                     DocRole::Employee => Role::Employee,
@@ -704,10 +714,10 @@ impl Document {
             })?;
         }
         for (i, o) in overlaps.into_iter().enumerate() {
-            at(&format!("overlaps[{i}]"), || {
+            at(Item("overlaps", i), || {
                 let [a, b] = &o.between;
                 labelled(
-                    format!("overlap `{a}`–`{b}`"),
+                    || format!("overlap `{a}`–`{b}`"),
                     (|| {
                         let ia: ConstituentId = lookup(&model, a, "between[0]")?;
                         let ib: ConstituentId = lookup(&model, b, "between[1]")?;
@@ -721,9 +731,10 @@ impl Document {
             })?;
         }
         for (i, c) in channels.into_iter().enumerate() {
-            at(&format!("channels[{i}]"), || {
+            let label_key = c.key.clone();
+            at(Item("channels", i), || {
                 labelled(
-                    format!("channel `{}`", c.key),
+                    || format!("channel `{label_key}`"),
                     (|| {
                         let ownership = match &c.ownership {
                             DocOwnership::Plain(DocOwnershipKind::Owned) => Ownership::Owned,
@@ -751,9 +762,10 @@ impl Document {
             })?;
         }
         for (i, a) in activities.into_iter().enumerate() {
-            at(&format!("activities[{i}]"), || {
+            let label_key = a.key.clone();
+            at(Item("activities", i), || {
                 labelled(
-                    format!("activity `{}`", a.key),
+                    || format!("activity `{label_key}`"),
                     (|| {
                         let class = match a.class {
                             DocActivityClass::Core => ActivityClass::Core,
@@ -775,10 +787,10 @@ impl Document {
             })?;
         }
         for (i, r) in relationships.into_iter().enumerate() {
-            at(&format!("relationships[{i}]"), || {
+            at(Item("relationships", i), || {
                 let [a, b] = &r.between;
                 labelled(
-                    format!("relationship `{a}`–`{b}`"),
+                    || format!("relationship `{a}`–`{b}`"),
                     (|| {
                         let pa: PartyId = lookup(&model, a, "between[0]")?;
                         let pb: PartyId = lookup(&model, b, "between[1]")?;
@@ -821,9 +833,10 @@ impl Document {
             })?;
         }
         for (i, f) in flows.into_iter().enumerate() {
-            at(&format!("flows[{i}]"), || {
+            let label_key = f.key.clone();
+            at(Item("flows", i), || {
                 labelled(
-                    format!("flow `{}`", f.key),
+                    || format!("flow `{label_key}`"),
                     (|| {
                         let from = lookup(&model, &f.from, "from")?;
                         let to = lookup(&model, &f.to, "to")?;
@@ -878,7 +891,7 @@ impl Document {
             })?;
         }
         for (i, p) in presences.into_iter().enumerate() {
-            at(&format!("presences[{i}]"), || {
+            at(Item("presences", i), || {
                 let party = lookup(&model, &p.party, "party")?;
                 let channel = lookup(&model, &p.channel, "channel")?;
                 if model.presence(party, channel).is_some() {
@@ -891,7 +904,7 @@ impl Document {
             })?;
         }
         for (i, o) in observations.into_iter().enumerate() {
-            at(&format!("observations[{i}]"), || {
+            at(Item("observations", i), || {
                 let mut obs = Observation::new(
                     lookup(&model, &o.by, "by")?,
                     lookup(&model, &o.about, "about")?,
