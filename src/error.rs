@@ -45,6 +45,8 @@ pub enum ErrorKind {
     Overflow,
     /// Checked arithmetic divided by zero.
     DivisionByZero,
+    /// An iterative analysis (reputation) did not converge within its iteration cap.
+    NoConvergence,
     /// A model outgrew what its ids can count (more than `u32::MAX` additions of one
     /// kind of entity over its lifetime).
     Capacity,

@@ -5,12 +5,17 @@
 mod error;
 mod io;
 mod model;
+mod analysis;
 mod money;
+mod snapshot;
 mod trust;
 
 #[cfg(feature = "proptest")]
 pub mod strategy;
 
+pub use crate::analysis::trust::{
+    InferredTrust, Reputation, ReputationOptions, TrustAssessment, TrustOptions, TrustPaths, TrustSource,
+};
 pub use crate::error::{Error, ErrorKind};
 #[cfg(feature = "schema")]
 pub use crate::io::json_schema;
@@ -21,4 +26,4 @@ pub use crate::model::{
     ValueObject,
 };
 pub use crate::money::{Currency, Fraction, Money};
-pub use crate::trust::Opinion;
+pub use crate::trust::{Discount, Fusion, Opinion};

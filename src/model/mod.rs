@@ -15,6 +15,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::EdgeRef;
 
 use crate::error::{Error, ErrorKind};
+use crate::trust::Opinion;
 
 pub use entity::{
     Activity, ActivityClass, Channel, Constituent, Organization, Ownership, Period, Role, Settings,
@@ -134,6 +135,8 @@ pub struct Model {
     /// Costs and context opinions of the relationships that have them, by edge index.
     pub(crate) extras: HashMap<u32, RelExtra>,
     keys: KeyIndex,
+    /// The analysis snapshot, until the next edit.
+    snapshot: std::sync::OnceLock<std::sync::Arc<crate::snapshot::Snapshot>>,
     /// Slots ever used in the graph's node and edge arrays (live or vacant).
     node_slots: usize,
     edge_slots: usize,
@@ -201,6 +204,7 @@ impl Model {
             observations: BTreeMap::new(),
             extras: HashMap::new(),
             keys: KeyIndex::default(),
+            snapshot: std::sync::OnceLock::new(),
             node_slots: 0,
             edge_slots: 0,
         };
@@ -232,6 +236,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn add_context(&mut self, name: impl Into<String>) -> Result<(), Error> {
+        self.touch();
         let mut contexts = self.settings.contexts.clone();
         contexts.push(name.into());
         check::contexts(&contexts)?;
@@ -254,6 +259,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_context(&mut self, name: &str) -> Result<(), Error> {
+        self.touch();
         let index = self.context_index(name)?;
         let mut users = Vec::new();
         for (&edge, extra) in &self.extras {
@@ -345,6 +351,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn set_focal(&mut self, org: OrgId) -> Result<OrgId, Error> {
+        self.touch();
         self.organization(org)?;
         Ok(std::mem::replace(&mut self.focal, org))
     }
@@ -517,6 +524,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn add_organization(&mut self, org: Organization) -> Result<OrgId, Error> {
+        self.touch();
         self.check_organization(&org, None)?;
         self.add_party(PartyData::Organization(org)).map(OrgId)
     }
@@ -581,6 +589,7 @@ impl Model {
         id: OrgId,
         edit: impl FnOnce(&mut Organization),
     ) -> Result<(), Error> {
+        self.touch();
         let mut org = self.organization(id)?.clone();
         edit(&mut org);
         self.check_organization(&org, Some(Entry::Organization(id)))?;
@@ -627,6 +636,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_organization(&mut self, id: OrgId) -> Result<Removed<Organization>, Error> {
+        self.touch();
         self.organization(id)?;
         let removed = self.remove_party(id.into())?;
         match removed.entity {
@@ -656,6 +666,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn add_constituent(&mut self, constituent: Constituent) -> Result<ConstituentId, Error> {
+        self.touch();
         self.check_constituent(&constituent, None)?;
         self.add_party(PartyData::Constituent(constituent))
             .map(ConstituentId)
@@ -722,6 +733,7 @@ impl Model {
         id: ConstituentId,
         edit: impl FnOnce(&mut Constituent),
     ) -> Result<(), Error> {
+        self.touch();
         let mut constituent = self.constituent(id)?.clone();
         edit(&mut constituent);
         self.check_constituent(&constituent, Some(Entry::Constituent(id)))?;
@@ -763,6 +775,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_constituent(&mut self, id: ConstituentId) -> Result<Removed<Constituent>, Error> {
+        self.touch();
         self.constituent(id)?;
         let removed = self.remove_party(id.into())?;
         match removed.entity {
@@ -847,6 +860,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn add_channel(&mut self, channel: Channel) -> Result<ChannelId, Error> {
+        self.touch();
         self.check_channel(&channel, None)?;
         let id = ChannelId(self.channels.insert(channel)?);
         self.index_key(Entry::Channel(id));
@@ -894,6 +908,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn update_channel(&mut self, id: ChannelId, edit: impl FnOnce(&mut Channel)) -> Result<(), Error> {
+        self.touch();
         let mut channel = self.channel(id)?.clone();
         edit(&mut channel);
         self.check_channel(&channel, Some(Entry::Channel(id)))?;
@@ -927,6 +942,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_channel(&mut self, id: ChannelId) -> Result<Removed<Channel>, Error> {
+        self.touch();
         let key = self.channel(id)?.key.clone();
         let users: Vec<String> = self
             .flows
@@ -968,6 +984,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn add_activity(&mut self, activity: Activity) -> Result<ActivityId, Error> {
+        self.touch();
         self.check_activity(&activity, None)?;
         let id = ActivityId(self.activities.insert(activity)?);
         self.index_key(Entry::Activity(id));
@@ -1019,6 +1036,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn update_activity(&mut self, id: ActivityId, edit: impl FnOnce(&mut Activity)) -> Result<(), Error> {
+        self.touch();
         let mut activity = self.activity(id)?.clone();
         edit(&mut activity);
         self.check_activity(&activity, Some(Entry::Activity(id)))?;
@@ -1047,6 +1065,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_activity(&mut self, id: ActivityId) -> Result<Activity, Error> {
+        self.touch();
         let key = self.activity(id)?.key.clone();
         let users: Vec<String> = self
             .flows
@@ -1087,6 +1106,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn add_flow(&mut self, flow: ValueFlow) -> Result<FlowId, Error> {
+        self.touch();
         self.check_flow(&flow, None)?;
         let id = FlowId(self.flows.insert(flow)?);
         self.index_key(Entry::Flow(id));
@@ -1136,6 +1156,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn update_flow(&mut self, id: FlowId, edit: impl FnOnce(&mut ValueFlow)) -> Result<(), Error> {
+        self.touch();
         let mut flow = self.flow(id)?.clone();
         edit(&mut flow);
         self.check_flow(&flow, Some(Entry::Flow(id)))?;
@@ -1161,6 +1182,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_flow(&mut self, id: FlowId) -> Result<ValueFlow, Error> {
+        self.touch();
         self.flow(id)?;
         self.unindex_key(Entry::Flow(id));
         self.flows.remove(id.0).ok_or_else(|| not_found(&id.to_string()))
@@ -1219,6 +1241,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn add_relationship(&mut self, relationship: Relationship) -> Result<RelationshipId, Error> {
+        self.touch();
         let (record, extra) = self.check_relationship(&relationship, None)?;
         let vacant = self.graph.edge_count() < self.edge_slots;
         if !vacant {
@@ -1418,6 +1441,7 @@ impl Model {
         id: RelationshipId,
         edit: impl FnOnce(&mut Relationship),
     ) -> Result<(), Error> {
+        self.touch();
         let edge = self.edge(id).ok_or_else(|| not_found(&id.to_string()))?;
         let mut relationship = self.unpack_relationship(edge);
         let parties = relationship.parties;
@@ -1457,6 +1481,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_relationship(&mut self, id: RelationshipId) -> Result<Relationship, Error> {
+        self.touch();
         let edge = self.edge(id).ok_or_else(|| not_found(&id.to_string()))?;
         let relationship = self.unpack_relationship(edge);
         self.graph.remove_edge(edge);
@@ -1490,6 +1515,7 @@ impl Model {
         channel: ChannelId,
         share: f64,
     ) -> Result<Option<f64>, Error> {
+        self.touch();
         self.check_presence(party, channel, share)?;
         Ok(self.presences.insert((party, channel), share))
     }
@@ -1517,6 +1543,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn remove_presence(&mut self, party: PartyId, channel: ChannelId) -> Option<f64> {
+        self.touch();
         self.presences.remove(&(party, channel))
     }
 
@@ -1567,6 +1594,7 @@ impl Model {
         b: ConstituentId,
         shared_members: u64,
     ) -> Result<Option<u64>, Error> {
+        self.touch();
         self.check_overlap(a, b, shared_members)?;
         Ok(self.overlaps.insert(ordered(a, b), shared_members))
     }
@@ -1592,6 +1620,7 @@ impl Model {
     /// assert_eq!(model.remove_overlap(o.b, o.a), Some(o.shared_members));
     /// ```
     pub fn remove_overlap(&mut self, a: ConstituentId, b: ConstituentId) -> Option<u64> {
+        self.touch();
         self.overlaps.remove(&ordered(a, b))
     }
 
@@ -1636,6 +1665,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn set_observation(&mut self, observation: Observation) -> Result<Option<Observation>, Error> {
+        self.touch();
         let key = self.check_observation(&observation)?;
         let counts = [observation.positive, observation.negative, observation.neutral];
         Ok(self
@@ -1660,6 +1690,7 @@ impl Model {
         channel: ChannelId,
         context: Option<&str>,
     ) -> Option<Observation> {
+        self.touch();
         let context = match context {
             Some(name) => Some(self.context_index(name).ok()?),
             None => None,
@@ -1719,6 +1750,34 @@ impl Model {
     }
 
     /// Makes room for more parties and relationships before a bulk load.
+    /// The opinion of one direction of a relationship in a context (falling back to
+    /// the absolute one).
+    pub(crate) fn directed_opinion(&self, link: crate::snapshot::Link, context: Option<u16>) -> Option<Opinion> {
+        let record = self.graph.edge_weight(EdgeIndex::new(link.edge as usize))?;
+        let direction = u8::from(link.reverse);
+        if let Some(c) = context
+            && record.has_extra
+            && let Some(found) = self
+                .extras
+                .get(&link.edge)
+                .and_then(|x| x.contexts.iter().find(|o| o.direction == direction && o.context == c))
+        {
+            return Some(found.opinion);
+        }
+        record.trust.get(usize::from(direction)).and_then(|t| t.get())
+    }
+
+    /// Drops what was derived from the model (the analysis snapshot): called by every
+    /// method that may change it.
+    fn touch(&mut self) {
+        self.snapshot = std::sync::OnceLock::new();
+    }
+
+    /// The compact snapshot analyses run on, built on first use after an edit.
+    pub(crate) fn snapshot(&self) -> std::sync::Arc<crate::snapshot::Snapshot> {
+        self.snapshot.get_or_init(|| std::sync::Arc::new(crate::snapshot::Snapshot::build(self))).clone()
+    }
+
     pub(crate) fn reserve(&mut self, parties: usize, relationships: usize) {
         self.graph.reserve_exact_nodes(parties);
         self.graph.reserve_exact_edges(relationships);

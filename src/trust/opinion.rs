@@ -4,8 +4,34 @@ use std::fmt;
 
 use crate::error::Error;
 
+/// How trust in an advisor discounts the advisor's opinion: the operator of trust
+/// transitivity.
+///
+/// # Example
+/// ```
+/// use covalence::{Discount, Opinion};
+///
+/// let trust = Opinion::from_score(0.5)?;
+/// let advice = Opinion::from_score(1.0)?;
+/// assert_eq!(trust.discount_with(&advice, Discount::ProbabilitySensitive).belief(), 0.5);
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Discount {
+    /// Scales the advice by the projected probability of the trust (Jøsang 2016): the
+    /// default. Distrust in the advisor turns the advice into uncertainty.
+    #[default]
+    ProbabilitySensitive,
+    /// Scales the advice by the belief in the advisor only (the classic operator of
+    /// Jøsang's TNA-SL, 2006): more uncertainty for the same chain.
+    UncertaintyFavouring,
+}
+
 /// How far `b + d + u` may stray from 1 and still be accepted (then renormalized).
 const SUM_TOLERANCE: f64 = 1e-9;
+/// Below this uncertainty an opinion counts as dogmatic.
+pub(crate) const DOGMATIC: f64 = 1e-12;
 /// The prior weight W of the evidence mapping (Jøsang, *Subjective Logic*, 2016, §3.5).
 const PRIOR_WEIGHT: f64 = 2.0;
 
@@ -86,7 +112,7 @@ impl Opinion {
     }
 
     /// Builds from `b` and `d` that are already known to be valid up to rounding.
-    fn normalized(b: f64, d: f64, a: f64) -> Opinion {
+    pub(crate) fn normalized(b: f64, d: f64, a: f64) -> Opinion {
         let b = b.clamp(0.0, 1.0);
         let d = d.clamp(0.0, 1.0 - b);
         Opinion { b, d, a }
@@ -233,6 +259,108 @@ impl Opinion {
         (self.b + self.a * self.uncertainty()).clamp(0.0, 1.0)
     }
 
+    /// The evidence `(r, s)` this opinion stands for under the prior weight 2:
+    /// `r = 2b / u`, `s = 2d / u`, the inverse of [`Opinion::from_evidence`]. `None`
+    /// for a dogmatic opinion (`u` below 1e-12), which stands for infinite evidence.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::Opinion;
+    ///
+    /// let (r, s) = Opinion::from_evidence(8.0, 2.0)?.to_evidence().expect("not dogmatic");
+    /// assert!((r - 8.0).abs() < 1e-9 && (s - 2.0).abs() < 1e-9);
+    /// assert!(Opinion::from_score(0.9)?.to_evidence().is_none());
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn to_evidence(&self) -> Option<(f64, f64)> {
+        let u = self.uncertainty();
+        (!self.is_dogmatic()).then(|| (PRIOR_WEIGHT * self.b / u, PRIOR_WEIGHT * self.d / u))
+    }
+
+    /// Whether the opinion has (next to) no uncertainty: `u` below 1e-12. Fusion
+    /// treats dogmatic opinions by their own rule.
+    ///
+    /// # Example
+    /// ```
+    /// assert!(covalence::Opinion::from_score(0.3)?.is_dogmatic());
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn is_dogmatic(&self) -> bool {
+        self.uncertainty() < DOGMATIC
+    }
+
+    /// Trust transitivity: `self` is the trust in an advisor, `opinion` the advisor's
+    /// opinion about something; the result is the derived opinion about it. Uses the
+    /// probability-sensitive operator (Jøsang, *Subjective Logic*, 2016, §14.3):
+    /// with `p = self.projected()`, `b = p b'`, `d = p d'`, `u = 1 - b - d`, `a = a'`.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::Opinion;
+    ///
+    /// let in_advisor = Opinion::new(0.2, 0.4, 0.4, 0.75)?;
+    /// let advice = Opinion::new(0.45, 0.35, 0.2, 0.25)?;
+    /// let derived = in_advisor.discount(&advice);
+    /// assert!((derived.belief() - 0.225).abs() < 1e-12);
+    /// assert!((derived.projected() - 0.375).abs() < 1e-12);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn discount(&self, opinion: &Opinion) -> Opinion {
+        self.discount_with(opinion, Discount::ProbabilitySensitive)
+    }
+
+    /// Trust transitivity with a chosen operator; see [`Discount`].
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Discount, Opinion};
+    ///
+    /// let in_advisor = Opinion::new(0.2, 0.4, 0.4, 0.75)?;
+    /// let advice = Opinion::new(0.45, 0.35, 0.2, 0.25)?;
+    /// let derived = in_advisor.discount_with(&advice, Discount::UncertaintyFavouring);
+    /// assert!((derived.uncertainty() - 0.84).abs() < 1e-12);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn discount_with(&self, opinion: &Opinion, how: Discount) -> Opinion {
+        let factor = match how {
+            Discount::ProbabilitySensitive => self.projected(),
+            Discount::UncertaintyFavouring => self.b,
+        };
+        Opinion::normalized(factor * opinion.b, factor * opinion.d, opinion.a)
+    }
+
+    /// The opinion at the end of a chain of referrals: `links` are the trust in each
+    /// advisor in turn, the last being the final advisor's opinion about the target.
+    /// With [`Discount::ProbabilitySensitive`] the projected probabilities of the
+    /// referral links multiply (`p = P1 P2 ... Pn-1`, then `b = p b_n`, `d = p d_n`);
+    /// with [`Discount::UncertaintyFavouring`] their beliefs do.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for an empty chain.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Discount, Opinion};
+    ///
+    /// let links = [Opinion::from_score(0.9)?, Opinion::from_score(0.9)?, Opinion::from_score(0.8)?];
+    /// let end = Opinion::chain(&links, Discount::ProbabilitySensitive)?;
+    /// assert!((end.belief() - 0.648).abs() < 1e-12);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn chain(links: &[Opinion], how: Discount) -> Result<Opinion, Error> {
+        let Some((last, referrals)) = links.split_last() else {
+            return Err(Error::invalid("a chain of trust needs at least one opinion"));
+        };
+        let factor: f64 = referrals
+            .iter()
+            .map(|o| match how {
+                Discount::ProbabilitySensitive => o.projected(),
+                Discount::UncertaintyFavouring => o.b,
+            })
+            .product();
+        Ok(Opinion::normalized(factor * last.b, factor * last.d, last.a))
+    }
+
     /// The three stored numbers `(b, d, a)`, for compact storage.
     pub(crate) fn to_parts(self) -> [f64; 3] {
         [self.b, self.d, self.a]
@@ -286,6 +414,48 @@ mod tests {
             (v.belief(), v.disbelief(), v.uncertainty(), v.base_rate()),
             (0.0, 0.0, 1.0, 0.3)
         );
+    }
+
+    fn o(b: f64, d: f64, u: f64, a: f64) -> Opinion {
+        Opinion::new(b, d, u, a).unwrap()
+    }
+
+    fn is(x: Opinion, (b, d, u, a): (f64, f64, f64, f64)) -> bool {
+        close(x.belief(), b) && close(x.disbelief(), d) && close(x.uncertainty(), u) && close(x.base_rate(), a)
+    }
+
+    #[test]
+    fn golden_sl_discount_probability_sensitive() {
+        // SL-11, SL-13, SL-14, SL-15, SL-19
+        assert!(is(o(1.0, 0.0, 0.0, 0.5).discount(&o(0.0, 1.0, 0.0, 0.5)), (0.0, 1.0, 0.0, 0.5)));
+        assert!(is(o(0.0, 1.0, 0.0, 0.5).discount(&o(0.6, 0.3, 0.1, 0.0)), (0.0, 0.0, 1.0, 0.0)));
+        assert!(is(o(0.0, 0.0, 1.0, 0.5).discount(&o(0.6, 0.3, 0.1, 0.0)), (0.3, 0.15, 0.55, 0.0)));
+        let x = o(0.6, 0.3, 0.1, 0.0).discount(&o(0.091, 0.604, 0.305, 0.4));
+        assert!(is(x, (0.0546, 0.3624, 0.583, 0.4)), "{x:?}");
+        let x = o(0.2, 0.4, 0.4, 0.75).discount(&o(0.45, 0.35, 0.2, 0.25));
+        assert!(is(x, (0.225, 0.175, 0.6, 0.25)) && close(x.projected(), 0.375));
+    }
+
+    #[test]
+    fn golden_sl_29_discount_uncertainty_favouring() {
+        let x = o(0.2, 0.4, 0.4, 0.75).discount_with(&o(0.45, 0.35, 0.2, 0.25), Discount::UncertaintyFavouring);
+        assert!(is(x, (0.09, 0.07, 0.84, 0.25)) && close(x.projected(), 0.30));
+    }
+
+    #[test]
+    fn chains_multiply_the_referrals() {
+        let links = [o(0.2, 0.4, 0.4, 0.75), o(0.45, 0.35, 0.2, 0.25)];
+        assert_eq!(Opinion::chain(&links, Discount::ProbabilitySensitive).unwrap(), links[0].discount(&links[1]));
+        let one = [o(0.3, 0.3, 0.4, 0.5)];
+        assert_eq!(Opinion::chain(&one, Discount::ProbabilitySensitive).unwrap(), one[0]);
+        assert!(Opinion::chain(&[], Discount::ProbabilitySensitive).is_err());
+    }
+
+    #[test]
+    fn evidence_round_trips() {
+        let (r, s) = Opinion::from_evidence(3.5, 0.25).unwrap().to_evidence().unwrap();
+        assert!(close(r, 3.5) && close(s, 0.25));
+        assert_eq!(Opinion::vacuous(0.5).unwrap().to_evidence(), Some((0.0, 0.0)));
     }
 
     #[test]

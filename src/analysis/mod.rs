@@ -1,0 +1,3 @@
+//! Analyses of a model: each runs on the model's snapshot and returns a plain result.
+
+pub(crate) mod trust;

@@ -1,0 +1,741 @@
+//! Trust in the model: declared and observed trust between two parties, inferred trust
+//! along the most certain path, and reputation (EigenTrust).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind};
+use crate::model::{Model, PartyId, TrustProfile};
+use crate::snapshot::Snapshot;
+use crate::trust::eigentrust::{self, Problem};
+use crate::trust::{Discount, Fusion, Opinion};
+
+/// Where an assessed opinion came from.
+///
+/// # Example
+/// ```
+/// use covalence::{Model, PartyId, TrustSource};
+///
+/// let model = Model::sample();
+/// let customers: PartyId = model.lookup("customers")?;
+/// let trust = model.trust(customers, model.focal().into(), None)?;
+/// assert_ne!(trust.source, TrustSource::Unknown);
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrustSource {
+    /// Only from the relationship's declared trust.
+    Declared,
+    /// Only from observations (what the group says about the party).
+    Observed,
+    /// Declared trust and observations, fused cumulatively.
+    Both,
+    /// Nothing is known: no declared trust, no observations.
+    Unknown,
+}
+
+/// What one party thinks of another's trustworthiness, as the model knows it.
+///
+/// # Example
+/// ```
+/// use covalence::{Model, PartyId};
+///
+/// let model = Model::sample();
+/// let customers: PartyId = model.lookup("customers")?;
+/// let on_privacy = model.trust(customers, model.focal().into(), Some("privacy"))?;
+/// assert!(on_privacy.contextual, "customers trust Harbor differently by context");
+/// assert!(on_privacy.opinion.expect("known").projected() < 0.5);
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct TrustAssessment {
+    /// The trust in the context asked for: the declared opinion (the context's own,
+    /// else the absolute one) fused cumulatively with the evidence of observations.
+    pub opinion: Option<Opinion>,
+    /// Where `opinion` came from.
+    pub source: TrustSource,
+    /// The declared opinion used, if any.
+    pub declared: Option<Opinion>,
+    /// Whether `declared` is the context's own opinion (false: the absolute one stood
+    /// in, or none was declared).
+    pub declared_in_context: bool,
+    /// The opinion of the observations alone: `from_evidence(positive, negative)`.
+    pub observed: Option<Opinion>,
+    /// Positive remarks counted by the observations used.
+    pub positive: u64,
+    /// Negative remarks counted by the observations used.
+    pub negative: u64,
+    /// Everything the truster declared about the trustee.
+    pub profile: TrustProfile,
+    /// The spread (largest minus smallest projected probability) of the declared
+    /// absolute and context opinions; 0 with fewer than two.
+    pub spread: f64,
+    /// Whether trust is contextual: `spread` above [`TrustAssessment::CONTEXTUAL_SPREAD`].
+    /// Otherwise one opinion holds everywhere: trust is absolute.
+    pub contextual: bool,
+}
+
+impl TrustAssessment {
+    /// The spread of projected probabilities above which trust counts as contextual.
+    ///
+    /// ```
+    /// assert_eq!(covalence::TrustAssessment::CONTEXTUAL_SPREAD, 0.1);
+    /// ```
+    pub const CONTEXTUAL_SPREAD: f64 = 0.1;
+}
+
+/// Options for inferred trust.
+///
+/// # Example
+/// ```
+/// use covalence::{Discount, TrustOptions};
+///
+/// let options = TrustOptions::new().context("support").discount(Discount::UncertaintyFavouring);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct TrustOptions {
+    context: Option<String>,
+    discount: Discount,
+}
+
+impl TrustOptions {
+    /// Absolute trust, probability-sensitive discounting.
+    ///
+    /// ```
+    /// let options = covalence::TrustOptions::new();
+    /// # let _ = options;
+    /// ```
+    pub fn new() -> TrustOptions {
+        TrustOptions::default()
+    }
+
+    /// Follow trust in this context: each edge uses its opinion for the context, else
+    /// its absolute one; a path never mixes two contexts. Default: absolute trust.
+    ///
+    /// ```
+    /// let options = covalence::TrustOptions::new().context("pricing");
+    /// # let _ = options;
+    /// ```
+    pub fn context(mut self, context: impl Into<String>) -> TrustOptions {
+        self.context = Some(context.into());
+        self
+    }
+
+    /// The discount operator along the path. Default: probability-sensitive.
+    ///
+    /// ```
+    /// let options = covalence::TrustOptions::new().discount(covalence::Discount::UncertaintyFavouring);
+    /// # let _ = options;
+    /// ```
+    pub fn discount(mut self, discount: Discount) -> TrustOptions {
+        self.discount = discount;
+        self
+    }
+}
+
+/// Trust inferred along the most certain path of trust relationships.
+///
+/// # Example
+/// ```
+/// use covalence::{Model, PartyId, TrustOptions};
+///
+/// let model = Model::sample();
+/// let (harbor, media): (PartyId, PartyId) = (model.focal().into(), model.lookup("media")?);
+/// let inferred = model.inferred_trust(harbor, media, &TrustOptions::new())?.expect("a path exists");
+/// assert_eq!(inferred.path.first(), Some(&harbor));
+/// assert_eq!(inferred.path.last(), Some(&media));
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct InferredTrust {
+    /// The opinion at the end of the path: the chain of discounts along it.
+    pub opinion: Opinion,
+    /// The parties along the path, truster first, trustee last.
+    pub path: Vec<PartyId>,
+    /// The product of the projected trust of every edge on the path: what the path
+    /// search maximizes.
+    pub certainty: f64,
+}
+
+/// The most certain trust path from one party to every party it reaches.
+///
+/// # Example
+/// ```
+/// use covalence::{Model, TrustOptions};
+///
+/// let model = Model::sample();
+/// let paths = model.trust_paths(model.focal().into(), &TrustOptions::new())?;
+/// assert!(paths.reached() > 10);
+/// for (party, certainty) in paths.iter() {
+///     assert!((0.0..=1.0).contains(&certainty), "{party:?}");
+/// }
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct TrustPaths {
+    snapshot: Arc<Snapshot>,
+    source: u32,
+    /// Per dense index: predecessor on the path (`u32::MAX`: unreached or the source).
+    pred: Vec<u32>,
+    /// Per dense index: product of projected trust along the path (0: unreached).
+    certainty: Vec<f64>,
+    /// Per dense index: the derived opinion `(b, d, a)`.
+    opinion: Vec<[f64; 3]>,
+}
+
+impl TrustPaths {
+    /// The party the paths start from.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let paths = model.trust_paths(model.focal().into(), &covalence::TrustOptions::new())?;
+    /// assert_eq!(paths.source(), model.focal().into());
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn source(&self) -> PartyId {
+        self.party(self.source)
+    }
+
+    fn party(&self, i: u32) -> PartyId {
+        // Dense indices in a result always come from its own snapshot.
+        self.snapshot.parties.get(i as usize).copied().unwrap_or_else(|| unreachable!("dense index in range"))
+    }
+
+    /// How many parties have a path, the source included. O(parties).
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let paths = model.trust_paths(model.focal().into(), &covalence::TrustOptions::new())?;
+    /// assert!(paths.reached() >= 1);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn reached(&self) -> usize {
+        self.certainty.iter().filter(|&&c| c > 0.0).count()
+    }
+
+    /// The certainty of the best path to `party` (1 for the source itself), if any.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let paths = model.trust_paths(model.focal().into(), &covalence::TrustOptions::new())?;
+    /// assert_eq!(paths.certainty(model.focal().into()), Some(1.0));
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn certainty(&self, party: PartyId) -> Option<f64> {
+        let i = self.snapshot.index(party)?;
+        self.certainty.get(i as usize).copied().filter(|&c| c > 0.0)
+    }
+
+    /// The inferred trust in `party`, with its path; `None` for the source itself and
+    /// for parties without a path. Costs O(path length).
+    ///
+    /// ```
+    /// # use covalence::PartyId;
+    /// # let model = covalence::Model::sample();
+    /// let paths = model.trust_paths(model.focal().into(), &covalence::TrustOptions::new())?;
+    /// let community: PartyId = model.lookup("community")?;
+    /// assert!(paths.get(community).is_some());
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn get(&self, party: PartyId) -> Option<InferredTrust> {
+        let target = self.snapshot.index(party)?;
+        if target == self.source || self.certainty.get(target as usize).is_none_or(|&c| c <= 0.0) {
+            return None;
+        }
+        let mut path = vec![party];
+        let mut at = target;
+        while at != self.source {
+            at = self.pred.get(at as usize).copied().filter(|&p| p != u32::MAX)?;
+            path.push(self.party(at));
+        }
+        path.reverse();
+        let [b, d, a] = self.opinion.get(target as usize).copied()?;
+        Some(InferredTrust {
+            opinion: Opinion::normalized(b, d, a),
+            path,
+            certainty: self.certainty.get(target as usize).copied().unwrap_or(0.0),
+        })
+    }
+
+    /// Every party with a path and its certainty, the source included, in the model's
+    /// party order.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let paths = model.trust_paths(model.focal().into(), &covalence::TrustOptions::new())?;
+    /// assert_eq!(paths.iter().count(), paths.reached());
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn iter(&self) -> impl Iterator<Item = (PartyId, f64)> + '_ {
+        self.certainty.iter().zip(0u32..).filter(|(c, _)| **c > 0.0).map(|(c, i)| (self.party(i), *c))
+    }
+}
+
+/// Options for reputation.
+///
+/// # Example
+/// ```
+/// use covalence::ReputationOptions;
+///
+/// // PageRank's damping 0.85 is a pre-trust weight of 0.15.
+/// let options = ReputationOptions::new().alpha(0.15).tolerance(1e-9);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReputationOptions {
+    context: Option<String>,
+    pre_trust: Vec<(PartyId, f64)>,
+    alpha: f64,
+    tolerance: f64,
+    max_iterations: u32,
+}
+
+impl Default for ReputationOptions {
+    fn default() -> ReputationOptions {
+        ReputationOptions {
+            context: None,
+            pre_trust: Vec::new(),
+            alpha: 0.5,
+            tolerance: 1e-10,
+            max_iterations: 10_000,
+        }
+    }
+}
+
+impl ReputationOptions {
+    /// Absolute trust, the focal organization as the only pre-trusted party, `a = 0.5`,
+    /// tolerance 1e-10 on the L1 change, at most 10,000 iterations.
+    ///
+    /// ```
+    /// let options = covalence::ReputationOptions::new();
+    /// # let _ = options;
+    /// ```
+    pub fn new() -> ReputationOptions {
+        ReputationOptions::default()
+    }
+
+    /// Use trust in this context (else each edge's absolute trust).
+    ///
+    /// ```
+    /// let options = covalence::ReputationOptions::new().context("support");
+    /// # let _ = options;
+    /// ```
+    pub fn context(mut self, context: impl Into<String>) -> ReputationOptions {
+        self.context = Some(context.into());
+        self
+    }
+
+    /// The pre-trusted parties and their weights (normalized to sum to 1). Default:
+    /// the focal organization alone.
+    ///
+    /// ```
+    /// use covalence::{Model, ReputationOptions};
+    ///
+    /// let model = Model::sample();
+    /// let options = ReputationOptions::new().pre_trust([(model.focal().into(), 1.0)]);
+    /// # let _ = options;
+    /// ```
+    pub fn pre_trust(mut self, parties: impl IntoIterator<Item = (PartyId, f64)>) -> ReputationOptions {
+        self.pre_trust = parties.into_iter().collect();
+        self
+    }
+
+    /// The weight `a` in `[0, 1]` of pre-trust in each step, `t = (1 - a) Cᵀ t + a p`.
+    /// Default 0.5, as in the reference EigenTrust implementations; PageRank's damping
+    /// 0.85 is `a = 0.15`.
+    ///
+    /// ```
+    /// let options = covalence::ReputationOptions::new().alpha(0.15);
+    /// # let _ = options;
+    /// ```
+    pub fn alpha(mut self, alpha: f64) -> ReputationOptions {
+        self.alpha = alpha;
+        self
+    }
+
+    /// Stop when the L1 change of an iteration falls below this. Default 1e-10.
+    ///
+    /// ```
+    /// let options = covalence::ReputationOptions::new().tolerance(1e-9);
+    /// # let _ = options;
+    /// ```
+    pub fn tolerance(mut self, tolerance: f64) -> ReputationOptions {
+        self.tolerance = tolerance;
+        self
+    }
+
+    /// Give up (with [`ErrorKind::NoConvergence`]) after this many iterations.
+    /// Default 10,000.
+    ///
+    /// ```
+    /// let options = covalence::ReputationOptions::new().max_iterations(500);
+    /// # let _ = options;
+    /// ```
+    pub fn max_iterations(mut self, max_iterations: u32) -> ReputationOptions {
+        self.max_iterations = max_iterations;
+        self
+    }
+}
+
+/// Global trust (EigenTrust) of every party, with the iteration's account of itself.
+///
+/// # Example
+/// ```
+/// use covalence::{Model, ReputationOptions};
+///
+/// let model = Model::sample();
+/// let reputation = model.reputation(&ReputationOptions::new())?;
+/// let total: f64 = reputation.scores().map(|(_, s)| s).sum();
+/// assert!((total - 1.0).abs() < 1e-9);
+/// assert!(reputation.residual() < 1e-10);
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Reputation {
+    snapshot: Arc<Snapshot>,
+    scores: Vec<f64>,
+    iterations: u32,
+    residual: f64,
+}
+
+impl Reputation {
+    /// A party's score, in `[0, 1]`; scores sum to 1.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let reputation = model.reputation(&covalence::ReputationOptions::new())?;
+    /// assert!(reputation.score(model.focal().into()).expect("in the model") > 0.0);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn score(&self, party: PartyId) -> Option<f64> {
+        self.snapshot.index(party).and_then(|i| self.scores.get(i as usize).copied())
+    }
+
+    /// Every party's score, in the model's party order.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let reputation = model.reputation(&covalence::ReputationOptions::new())?;
+    /// assert!(reputation.scores().all(|(_, s)| s >= 0.0));
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn scores(&self) -> impl Iterator<Item = (PartyId, f64)> + '_ {
+        self.snapshot.parties.iter().copied().zip(self.scores.iter().copied())
+    }
+
+    /// Parties by descending score; equal scores in the model's party order. O(n log n).
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let ranked = model.reputation(&covalence::ReputationOptions::new())?.ranked();
+    /// assert!(ranked.windows(2).all(|w| w[0].1 >= w[1].1));
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn ranked(&self) -> Vec<(PartyId, f64)> {
+        let mut ranked: Vec<(PartyId, f64)> = self.scores().collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+        ranked
+    }
+
+    /// Iterations the power method took.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// assert!(model.reputation(&covalence::ReputationOptions::new())?.iterations() > 0);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn iterations(&self) -> u32 {
+        self.iterations
+    }
+
+    /// The L1 change of the last iteration: below the tolerance.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// assert!(model.reputation(&covalence::ReputationOptions::new())?.residual() < 1e-10);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn residual(&self) -> f64 {
+        self.residual
+    }
+}
+
+impl Model {
+    fn context_arg(&self, context: Option<&str>) -> Result<Option<u16>, Error> {
+        context.map(|c| self.context_index(c)).transpose()
+    }
+
+    fn snapshot_index(&self, snapshot: &Snapshot, party: PartyId, role: &str) -> Result<u32, Error> {
+        self.party_data(party).map_err(|e| e.context(role))?;
+        snapshot
+            .index(party)
+            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("{role}: {party} is not in this model")))
+    }
+
+    /// What `truster` thinks of `trustee`'s trustworthiness in `context` (`None`:
+    /// absolute): the declared opinion (the context's own, else the absolute one),
+    /// fused cumulatively with the evidence of the truster's observations about the
+    /// trustee in that context (positive and negative remarks, through
+    /// [`Opinion::from_evidence`], with the declared opinion's base rate), and whether
+    /// the pair's trust is contextual or absolute. Costs O(degree + observations).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for a party or context not in the model;
+    /// [`ErrorKind::InvalidReference`] when truster and trustee are the same party.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Model, PartyId, TrustSource};
+    ///
+    /// let model = Model::sample();
+    /// let employees: PartyId = model.lookup("employees")?;
+    /// let trust = model.trust(employees, model.focal().into(), None)?;
+    /// assert!(!trust.contextual, "employees trust Harbor the same everywhere");
+    /// assert!(matches!(trust.source, TrustSource::Declared | TrustSource::Both));
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn trust(&self, truster: PartyId, trustee: PartyId, context: Option<&str>) -> Result<TrustAssessment, Error> {
+        self.party_data(truster).map_err(|e| e.context("truster"))?;
+        self.party_data(trustee).map_err(|e| e.context("trustee"))?;
+        let context_index = self.context_arg(context)?;
+        if truster == trustee {
+            return Err(Error::new(ErrorKind::InvalidReference, "a party's trust in itself is not modelled"));
+        }
+        let profile = self
+            .relationship_between(truster, trustee)
+            .and_then(|id| self.relationship(id).ok())
+            .and_then(|r| r.trust_of(truster).cloned())
+            .unwrap_or_default();
+        let in_context = context.and_then(|c| profile.contexts.get(c).copied());
+        let declared = in_context.or(profile.absolute);
+        let (mut positive, mut negative) = (0u64, 0u64);
+        if let PartyId::Constituent(by) = truster {
+            for o in self.observations().filter(|o| o.by == by && o.about == trustee) {
+                let matches = match (&o.context, context_index) {
+                    (Some(c), Some(i)) => self.context_index(c).ok() == Some(i),
+                    (None, None) => true,
+                    _ => false,
+                };
+                if matches {
+                    positive = positive.saturating_add(o.positive);
+                    negative = negative.saturating_add(o.negative);
+                }
+            }
+        }
+        let base_rate = declared.map_or(0.5, |o| o.base_rate());
+        let observed = (positive > 0 || negative > 0)
+            .then(|| Opinion::from_evidence_with_base_rate(positive as f64, negative as f64, base_rate))
+            .transpose()?;
+        let (opinion, source) = match (declared, observed) {
+            (Some(d), Some(o)) => (Some(Opinion::fuse(&[d, o], Fusion::Cumulative)?), TrustSource::Both),
+            (Some(d), None) => (Some(d), TrustSource::Declared),
+            (None, Some(o)) => (Some(o), TrustSource::Observed),
+            (None, None) => (None, TrustSource::Unknown),
+        };
+        let scores: Vec<f64> = profile.absolute.iter().chain(profile.contexts.values()).map(Opinion::projected).collect();
+        let spread = match (scores.iter().copied().reduce(f64::max), scores.iter().copied().reduce(f64::min)) {
+            (Some(max), Some(min)) => max - min,
+            _ => 0.0,
+        };
+        Ok(TrustAssessment {
+            opinion,
+            source,
+            declared,
+            declared_in_context: in_context.is_some(),
+            observed,
+            positive,
+            negative,
+            profile,
+            spread,
+            contextual: spread > TrustAssessment::CONTEXTUAL_SPREAD,
+        })
+    }
+
+    /// The most certain trust path from `truster` to every party it reaches, over the
+    /// declared trust of relationships (each direction is an edge; an edge without an
+    /// opinion in the context, or with projected trust 0, is cut). Certainty is the
+    /// product of the projected trust of the edges; the opinion at each party is the
+    /// chain of discounts along its path ([`Opinion::chain`]). Dijkstra's algorithm on
+    /// `-ln P`, in O((parties + edges) log parties) on the model's snapshot. Fusing all
+    /// paths would count shared edges twice, so only the best path is used.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for a party or context not in the model.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Model, PartyId, TrustOptions};
+    ///
+    /// let model = Model::sample();
+    /// let paths = model.trust_paths(model.focal().into(), &TrustOptions::new().context("support"))?;
+    /// let customers: PartyId = model.lookup("customers")?;
+    /// assert!(paths.get(customers).expect("reached").certainty > 0.0);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn trust_paths(&self, truster: PartyId, options: &TrustOptions) -> Result<TrustPaths, Error> {
+        let context = self.context_arg(options.context.as_deref())?;
+        let snapshot = self.snapshot();
+        let source = self.snapshot_index(&snapshot, truster, "truster")?;
+        let n = snapshot.len();
+        let weights = snapshot.weights(self, context);
+        let mut certainty = vec![0.0f64; n];
+        let mut belief = vec![0.0f64; n];
+        let mut pred = vec![u32::MAX; n];
+        let mut opinion = vec![[0.0f64; 3]; n];
+        let mut done = vec![false; n];
+        if let (Some(c), Some(b)) = (certainty.get_mut(source as usize), belief.get_mut(source as usize)) {
+            *c = 1.0;
+            *b = 1.0;
+        }
+        // Max-heap on certainty; for non-negative floats the bit patterns order as the
+        // values do. Ties go to the lower index: deterministic.
+        let mut heap = BinaryHeap::new();
+        heap.push((1.0f64.to_bits(), Reverse(source)));
+        while let Some((bits, Reverse(u))) = heap.pop() {
+            let ui = u as usize;
+            if done.get(ui).copied().unwrap_or(true) || certainty.get(ui).is_none_or(|c| c.to_bits() != bits) {
+                continue;
+            }
+            if let Some(x) = done.get_mut(ui) {
+                *x = true;
+            }
+            let cu = certainty.get(ui).copied().unwrap_or(0.0);
+            let bu = belief.get(ui).copied().unwrap_or(0.0);
+            let factor = match options.discount {
+                Discount::ProbabilitySensitive => cu,
+                Discount::UncertaintyFavouring => bu,
+            };
+            for (v, k) in snapshot.out(u) {
+                let vi = v as usize;
+                let p = weights.get(k).copied().unwrap_or(0.0);
+                if p <= 0.0 || done.get(vi).copied().unwrap_or(true) {
+                    continue;
+                }
+                let candidate = cu * p;
+                if candidate > certainty.get(vi).copied().unwrap_or(0.0) {
+                    let Some(last) = snapshot.opinion(self, k, context) else { continue };
+                    if let (Some(c), Some(b), Some(pr), Some(o)) =
+                        (certainty.get_mut(vi), belief.get_mut(vi), pred.get_mut(vi), opinion.get_mut(vi))
+                    {
+                        *c = candidate;
+                        *b = bu * last.belief();
+                        *pr = u;
+                        *o = [factor * last.belief(), factor * last.disbelief(), last.base_rate()];
+                    }
+                    heap.push((candidate.to_bits(), Reverse(v)));
+                }
+            }
+        }
+        Ok(TrustPaths { snapshot, source, pred, certainty, opinion })
+    }
+
+    /// Trust inferred from `truster` to `trustee` along the most certain path (see
+    /// [`Model::trust_paths`]); `None` when no path of trust joins them.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for a party or context not in the model;
+    /// [`ErrorKind::InvalidReference`] when truster and trustee are the same party.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Model, PartyId, TrustOptions};
+    ///
+    /// let model = Model::sample();
+    /// let (media, harbor): (PartyId, PartyId) = (model.lookup("media")?, model.focal().into());
+    /// if let Some(inferred) = model.inferred_trust(harbor, media, &TrustOptions::new())? {
+    ///     assert!(inferred.opinion.projected() <= 1.0);
+    /// }
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn inferred_trust(
+        &self,
+        truster: PartyId,
+        trustee: PartyId,
+        options: &TrustOptions,
+    ) -> Result<Option<InferredTrust>, Error> {
+        self.party_data(trustee).map_err(|e| e.context("trustee"))?;
+        if truster == trustee {
+            return Err(Error::new(ErrorKind::InvalidReference, "a party's trust in itself is not modelled"));
+        }
+        Ok(self.trust_paths(truster, options)?.get(trustee))
+    }
+
+    /// Reputation: the global trust of every party by EigenTrust (Kamvar et al., 2003)
+    /// over the declared trust of relationships in a context. Local trust is the
+    /// projected trust of each direction, normalized per truster; parties who trust
+    /// nobody defer to the pre-trusted parties; `t = (1 - a) Cᵀ t + a p` is iterated
+    /// from `t = p` until the L1 change falls below the tolerance. Scores are
+    /// non-negative and sum to 1, and a party no trust path from the pre-trusted
+    /// parties reaches scores exactly 0 (it cannot vouch for itself). Equal to
+    /// personalized PageRank with teleport `p`, damping `1 - a` and dangling mass sent
+    /// to `p`. Costs O(iterations × (parties + edges)).
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for a context or pre-trusted party not in the model;
+    /// [`ErrorKind::InvalidValue`] for `a` outside `[0, 1]`, a tolerance that is not
+    /// positive, or pre-trust weights that are negative, not finite or all zero;
+    /// [`ErrorKind::NoConvergence`] when the iteration cap is reached first.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Model, PartyId, ReputationOptions};
+    ///
+    /// let model = Model::sample();
+    /// let reputation = model.reputation(&ReputationOptions::new().alpha(0.15))?;
+    /// let top = reputation.ranked()[0].0;
+    /// assert_eq!(top, PartyId::from(model.focal()));
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn reputation(&self, options: &ReputationOptions) -> Result<Reputation, Error> {
+        let context = self.context_arg(options.context.as_deref())?;
+        if !(options.alpha.is_finite() && (0.0..=1.0).contains(&options.alpha)) {
+            return Err(Error::invalid(format!("alpha must be in [0, 1], got {}", options.alpha)));
+        }
+        if !(options.tolerance.is_finite() && options.tolerance > 0.0) {
+            return Err(Error::invalid(format!("tolerance must be finite and > 0, got {}", options.tolerance)));
+        }
+        let snapshot = self.snapshot();
+        let mut pre_trust = vec![0.0; snapshot.len()];
+        let seeds: Vec<(PartyId, f64)> = if options.pre_trust.is_empty() {
+            vec![(self.focal().into(), 1.0)]
+        } else {
+            options.pre_trust.clone()
+        };
+        for (party, weight) in &seeds {
+            if !(weight.is_finite() && *weight >= 0.0) {
+                return Err(Error::invalid(format!("pre-trust weights must be finite and >= 0, got {weight}")));
+            }
+            let i = self.snapshot_index(&snapshot, *party, "pre-trusted party")?;
+            if let Some(slot) = pre_trust.get_mut(i as usize) {
+                *slot += weight;
+            }
+        }
+        let total: f64 = pre_trust.iter().sum();
+        if !(total > 0.0 && total.is_finite()) {
+            return Err(Error::invalid("pre-trust weights must not all be zero"));
+        }
+        pre_trust.iter_mut().for_each(|p| *p /= total);
+        let solution = eigentrust::solve(&Problem {
+            offsets: &snapshot.offsets,
+            targets: &snapshot.targets,
+            weights: snapshot.weights(self, context),
+            pre_trust: &pre_trust,
+            alpha: options.alpha,
+            tolerance: options.tolerance,
+            max_iterations: options.max_iterations,
+        })?;
+        Ok(Reputation {
+            snapshot,
+            scores: solution.scores,
+            iterations: solution.iterations,
+            residual: solution.residual,
+        })
+    }
+}
