@@ -2,10 +2,10 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod analysis;
 mod error;
 mod io;
 mod model;
-mod analysis;
 mod money;
 mod snapshot;
 mod trust;

@@ -36,7 +36,7 @@ impl Snapshot {
     /// Costs O(parties + relationships).
     pub(crate) fn build(model: &Model) -> Snapshot {
         let graph = &model.graph;
-        let bound = graph.node_indices().last().map_or(0, |i| i.index() + 1);
+        let bound = graph.node_indices().next_back().map_or(0, |i| i.index() + 1);
         let mut dense = vec![u32::MAX; bound];
         let mut parties = Vec::with_capacity(graph.node_count());
         for index in graph.node_indices() {
@@ -49,7 +49,9 @@ impl Snapshot {
         let has_trust = |edge: u32, direction: u8| {
             let index = petgraph::stable_graph::EdgeIndex::new(edge as usize);
             graph.edge_weight(index).is_some_and(|r| {
-                r.trust.get(usize::from(direction)).is_some_and(|t| t.get().is_some())
+                r.trust
+                    .get(usize::from(direction))
+                    .is_some_and(|t| t.get().is_some())
                     || (r.has_extra
                         && model
                             .extras
@@ -67,10 +69,24 @@ impl Snapshot {
                 continue;
             }
             if has_trust(id, 0) {
-                edges.push((a, b, Link { edge: id, reverse: false }));
+                edges.push((
+                    a,
+                    b,
+                    Link {
+                        edge: id,
+                        reverse: false,
+                    },
+                ));
             }
             if has_trust(id, 1) {
-                edges.push((b, a, Link { edge: id, reverse: true }));
+                edges.push((
+                    b,
+                    a,
+                    Link {
+                        edge: id,
+                        reverse: true,
+                    },
+                ));
             }
         }
         // Counting sort by source keeps each row in relationship order: deterministic.
@@ -88,7 +104,13 @@ impl Snapshot {
         }
         let mut fill = offsets.clone();
         let mut targets = vec![0u32; edges.len()];
-        let mut links = vec![Link { edge: 0, reverse: false }; edges.len()];
+        let mut links = vec![
+            Link {
+                edge: 0,
+                reverse: false
+            };
+            edges.len()
+        ];
         for (a, b, link) in edges {
             if let Some(at) = fill.get_mut(a as usize) {
                 let k = *at as usize;
@@ -99,8 +121,17 @@ impl Snapshot {
                 }
             }
         }
-        let weights = (0..=model.settings.contexts.len()).map(|_| OnceLock::new()).collect();
-        Snapshot { parties, dense, offsets, targets, links, weights }
+        let weights = (0..=model.settings.contexts.len())
+            .map(|_| OnceLock::new())
+            .collect();
+        Snapshot {
+            parties,
+            dense,
+            offsets,
+            targets,
+            links,
+            weights,
+        }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -109,9 +140,10 @@ impl Snapshot {
 
     /// The dense index of a party, if it is in the model.
     pub(crate) fn index(&self, party: PartyId) -> Option<u32> {
-        self.dense.get(party.slot().index as usize).copied().filter(|&i| {
-            i != u32::MAX && self.parties.get(i as usize) == Some(&party)
-        })
+        self.dense
+            .get(party.slot().index as usize)
+            .copied()
+            .filter(|&i| i != u32::MAX && self.parties.get(i as usize) == Some(&party))
     }
 
     /// Trust edges leaving `i`: (target, edge position).
@@ -129,7 +161,11 @@ impl Snapshot {
             Some(cell) => cell.get_or_init(|| {
                 self.links
                     .iter()
-                    .map(|link| model.directed_opinion(*link, context).map_or(0.0, |o| o.projected()))
+                    .map(|link| {
+                        model
+                            .directed_opinion(*link, context)
+                            .map_or(0.0, |o| o.projected())
+                    })
                     .collect()
             }),
             None => &[],
@@ -138,6 +174,8 @@ impl Snapshot {
 
     /// The opinion on edge position `k` in a context, falling back to absolute.
     pub(crate) fn opinion(&self, model: &Model, k: usize, context: Option<u16>) -> Option<Opinion> {
-        self.links.get(k).and_then(|link| model.directed_opinion(*link, context))
+        self.links
+            .get(k)
+            .and_then(|link| model.directed_opinion(*link, context))
     }
 }

@@ -204,7 +204,11 @@ impl TrustPaths {
 
     fn party(&self, i: u32) -> PartyId {
         // Dense indices in a result always come from its own snapshot.
-        self.snapshot.parties.get(i as usize).copied().unwrap_or_else(|| unreachable!("dense index in range"))
+        self.snapshot
+            .parties
+            .get(i as usize)
+            .copied()
+            .unwrap_or_else(|| unreachable!("dense index in range"))
     }
 
     /// How many parties have a path, the source included. O(parties).
@@ -273,7 +277,11 @@ impl TrustPaths {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (PartyId, f64)> + '_ {
-        self.certainty.iter().zip(0u32..).filter(|(c, _)| **c > 0.0).map(|(c, i)| (self.party(i), *c))
+        self.certainty
+            .iter()
+            .zip(0u32..)
+            .filter(|(c, _)| **c > 0.0)
+            .map(|(c, i)| (self.party(i), *c))
     }
 }
 
@@ -415,7 +423,9 @@ impl Reputation {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn score(&self, party: PartyId) -> Option<f64> {
-        self.snapshot.index(party).and_then(|i| self.scores.get(i as usize).copied())
+        self.snapshot
+            .index(party)
+            .and_then(|i| self.scores.get(i as usize).copied())
     }
 
     /// Every party's score, in the model's party order.
@@ -427,7 +437,11 @@ impl Reputation {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn scores(&self) -> impl Iterator<Item = (PartyId, f64)> + '_ {
-        self.snapshot.parties.iter().copied().zip(self.scores.iter().copied())
+        self.snapshot
+            .parties
+            .iter()
+            .copied()
+            .zip(self.scores.iter().copied())
     }
 
     /// Parties by descending score; equal scores in the model's party order. O(n log n).
@@ -474,9 +488,12 @@ impl Model {
 
     fn snapshot_index(&self, snapshot: &Snapshot, party: PartyId, role: &str) -> Result<u32, Error> {
         self.party_data(party).map_err(|e| e.context(role))?;
-        snapshot
-            .index(party)
-            .ok_or_else(|| Error::new(ErrorKind::NotFound, format!("{role}: {party} is not in this model")))
+        snapshot.index(party).ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("{role}: {party} is not in this model"),
+            )
+        })
     }
 
     /// What `truster` thinks of `trustee`'s trustworthiness in `context` (`None`:
@@ -501,12 +518,20 @@ impl Model {
     /// assert!(matches!(trust.source, TrustSource::Declared | TrustSource::Both));
     /// # Ok::<(), covalence::Error>(())
     /// ```
-    pub fn trust(&self, truster: PartyId, trustee: PartyId, context: Option<&str>) -> Result<TrustAssessment, Error> {
+    pub fn trust(
+        &self,
+        truster: PartyId,
+        trustee: PartyId,
+        context: Option<&str>,
+    ) -> Result<TrustAssessment, Error> {
         self.party_data(truster).map_err(|e| e.context("truster"))?;
         self.party_data(trustee).map_err(|e| e.context("trustee"))?;
         let context_index = self.context_arg(context)?;
         if truster == trustee {
-            return Err(Error::new(ErrorKind::InvalidReference, "a party's trust in itself is not modelled"));
+            return Err(Error::new(
+                ErrorKind::InvalidReference,
+                "a party's trust in itself is not modelled",
+            ));
         }
         let profile = self
             .relationship_between(truster, trustee)
@@ -534,13 +559,24 @@ impl Model {
             .then(|| Opinion::from_evidence_with_base_rate(positive as f64, negative as f64, base_rate))
             .transpose()?;
         let (opinion, source) = match (declared, observed) {
-            (Some(d), Some(o)) => (Some(Opinion::fuse(&[d, o], Fusion::Cumulative)?), TrustSource::Both),
+            (Some(d), Some(o)) => (
+                Some(Opinion::fuse(&[d, o], Fusion::Cumulative)?),
+                TrustSource::Both,
+            ),
             (Some(d), None) => (Some(d), TrustSource::Declared),
             (None, Some(o)) => (Some(o), TrustSource::Observed),
             (None, None) => (None, TrustSource::Unknown),
         };
-        let scores: Vec<f64> = profile.absolute.iter().chain(profile.contexts.values()).map(Opinion::projected).collect();
-        let spread = match (scores.iter().copied().reduce(f64::max), scores.iter().copied().reduce(f64::min)) {
+        let scores: Vec<f64> = profile
+            .absolute
+            .iter()
+            .chain(profile.contexts.values())
+            .map(Opinion::projected)
+            .collect();
+        let spread = match (
+            scores.iter().copied().reduce(f64::max),
+            scores.iter().copied().reduce(f64::min),
+        ) {
             (Some(max), Some(min)) => max - min,
             _ => 0.0,
         };
@@ -590,7 +626,10 @@ impl Model {
         let mut pred = vec![u32::MAX; n];
         let mut opinion = vec![[0.0f64; 3]; n];
         let mut done = vec![false; n];
-        if let (Some(c), Some(b)) = (certainty.get_mut(source as usize), belief.get_mut(source as usize)) {
+        if let (Some(c), Some(b)) = (
+            certainty.get_mut(source as usize),
+            belief.get_mut(source as usize),
+        ) {
             *c = 1.0;
             *b = 1.0;
         }
@@ -600,7 +639,8 @@ impl Model {
         heap.push((1.0f64.to_bits(), Reverse(source)));
         while let Some((bits, Reverse(u))) = heap.pop() {
             let ui = u as usize;
-            if done.get(ui).copied().unwrap_or(true) || certainty.get(ui).is_none_or(|c| c.to_bits() != bits) {
+            if done.get(ui).copied().unwrap_or(true) || certainty.get(ui).is_none_or(|c| c.to_bits() != bits)
+            {
                 continue;
             }
             if let Some(x) = done.get_mut(ui) {
@@ -620,20 +660,35 @@ impl Model {
                 }
                 let candidate = cu * p;
                 if candidate > certainty.get(vi).copied().unwrap_or(0.0) {
-                    let Some(last) = snapshot.opinion(self, k, context) else { continue };
-                    if let (Some(c), Some(b), Some(pr), Some(o)) =
-                        (certainty.get_mut(vi), belief.get_mut(vi), pred.get_mut(vi), opinion.get_mut(vi))
-                    {
+                    let Some(last) = snapshot.opinion(self, k, context) else {
+                        continue;
+                    };
+                    if let (Some(c), Some(b), Some(pr), Some(o)) = (
+                        certainty.get_mut(vi),
+                        belief.get_mut(vi),
+                        pred.get_mut(vi),
+                        opinion.get_mut(vi),
+                    ) {
                         *c = candidate;
                         *b = bu * last.belief();
                         *pr = u;
-                        *o = [factor * last.belief(), factor * last.disbelief(), last.base_rate()];
+                        *o = [
+                            factor * last.belief(),
+                            factor * last.disbelief(),
+                            last.base_rate(),
+                        ];
                     }
                     heap.push((candidate.to_bits(), Reverse(v)));
                 }
             }
         }
-        Ok(TrustPaths { snapshot, source, pred, certainty, opinion })
+        Ok(TrustPaths {
+            snapshot,
+            source,
+            pred,
+            certainty,
+            opinion,
+        })
     }
 
     /// Trust inferred from `truster` to `trustee` along the most certain path (see
@@ -662,7 +717,10 @@ impl Model {
     ) -> Result<Option<InferredTrust>, Error> {
         self.party_data(trustee).map_err(|e| e.context("trustee"))?;
         if truster == trustee {
-            return Err(Error::new(ErrorKind::InvalidReference, "a party's trust in itself is not modelled"));
+            return Err(Error::new(
+                ErrorKind::InvalidReference,
+                "a party's trust in itself is not modelled",
+            ));
         }
         Ok(self.trust_paths(truster, options)?.get(trustee))
     }
@@ -696,10 +754,16 @@ impl Model {
     pub fn reputation(&self, options: &ReputationOptions) -> Result<Reputation, Error> {
         let context = self.context_arg(options.context.as_deref())?;
         if !(options.alpha.is_finite() && (0.0..=1.0).contains(&options.alpha)) {
-            return Err(Error::invalid(format!("alpha must be in [0, 1], got {}", options.alpha)));
+            return Err(Error::invalid(format!(
+                "alpha must be in [0, 1], got {}",
+                options.alpha
+            )));
         }
         if !(options.tolerance.is_finite() && options.tolerance > 0.0) {
-            return Err(Error::invalid(format!("tolerance must be finite and > 0, got {}", options.tolerance)));
+            return Err(Error::invalid(format!(
+                "tolerance must be finite and > 0, got {}",
+                options.tolerance
+            )));
         }
         let snapshot = self.snapshot();
         let mut pre_trust = vec![0.0; snapshot.len()];
@@ -710,7 +774,9 @@ impl Model {
         };
         for (party, weight) in &seeds {
             if !(weight.is_finite() && *weight >= 0.0) {
-                return Err(Error::invalid(format!("pre-trust weights must be finite and >= 0, got {weight}")));
+                return Err(Error::invalid(format!(
+                    "pre-trust weights must be finite and >= 0, got {weight}"
+                )));
             }
             let i = self.snapshot_index(&snapshot, *party, "pre-trusted party")?;
             if let Some(slot) = pre_trust.get_mut(i as usize) {

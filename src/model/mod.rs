@@ -1752,15 +1752,20 @@ impl Model {
     /// Makes room for more parties and relationships before a bulk load.
     /// The opinion of one direction of a relationship in a context (falling back to
     /// the absolute one).
-    pub(crate) fn directed_opinion(&self, link: crate::snapshot::Link, context: Option<u16>) -> Option<Opinion> {
+    pub(crate) fn directed_opinion(
+        &self,
+        link: crate::snapshot::Link,
+        context: Option<u16>,
+    ) -> Option<Opinion> {
         let record = self.graph.edge_weight(EdgeIndex::new(link.edge as usize))?;
         let direction = u8::from(link.reverse);
         if let Some(c) = context
             && record.has_extra
-            && let Some(found) = self
-                .extras
-                .get(&link.edge)
-                .and_then(|x| x.contexts.iter().find(|o| o.direction == direction && o.context == c))
+            && let Some(found) = self.extras.get(&link.edge).and_then(|x| {
+                x.contexts
+                    .iter()
+                    .find(|o| o.direction == direction && o.context == c)
+            })
         {
             return Some(found.opinion);
         }
@@ -1775,7 +1780,9 @@ impl Model {
 
     /// The compact snapshot analyses run on, built on first use after an edit.
     pub(crate) fn snapshot(&self) -> std::sync::Arc<crate::snapshot::Snapshot> {
-        self.snapshot.get_or_init(|| std::sync::Arc::new(crate::snapshot::Snapshot::build(self))).clone()
+        self.snapshot
+            .get_or_init(|| std::sync::Arc::new(crate::snapshot::Snapshot::build(self)))
+            .clone()
     }
 
     pub(crate) fn reserve(&mut self, parties: usize, relationships: usize) {

@@ -37,7 +37,10 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
     let mut row_sums = vec![0.0; n];
     for (i, sum) in row_sums.iter_mut().enumerate() {
         let (start, end) = bounds(problem.offsets, i);
-        *sum = problem.weights.get(start..end).map_or(0.0, |w| w.iter().map(|x| x.max(0.0)).sum());
+        *sum = problem
+            .weights
+            .get(start..end)
+            .map_or(0.0, |w| w.iter().map(|x| x.max(0.0)).sum());
     }
     let mut t = problem.pre_trust.to_vec();
     let mut next = vec![0.0; n];
@@ -73,7 +76,11 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
         }
         std::mem::swap(&mut t, &mut next);
         if residual < problem.tolerance {
-            return Ok(Solution { scores: t, iterations: iteration, residual });
+            return Ok(Solution {
+                scores: t,
+                iterations: iteration,
+                residual,
+            });
         }
     }
     Err(Error::new(
@@ -107,7 +114,11 @@ pub(crate) mod tests {
         for i in 0..n {
             offsets[i + 1] += offsets[i];
         }
-        (offsets, sorted.iter().map(|e| e.1).collect(), sorted.iter().map(|e| e.2).collect())
+        (
+            offsets,
+            sorted.iter().map(|e| e.1).collect(),
+            sorted.iter().map(|e| e.2).collect(),
+        )
     }
 
     fn run(n: usize, edges: &[(u32, u32, f64)], pre_trust: &[f64], alpha: f64) -> Vec<f64> {
@@ -127,7 +138,12 @@ pub(crate) mod tests {
     #[test]
     fn golden_et_01() {
         // ek = 0, sd = 1, vm = 2; pre-trust ek 50, vm 100.
-        let t = run(3, &[(0, 1, 100.0), (2, 1, 100.0), (0, 2, 75.0)], &[1.0 / 3.0, 0.0, 2.0 / 3.0], 0.5);
+        let t = run(
+            3,
+            &[(0, 1, 100.0), (2, 1, 100.0), (0, 2, 75.0)],
+            &[1.0 / 3.0, 0.0, 2.0 / 3.0],
+            0.5,
+        );
         for (x, expected) in t.iter().zip([28.0 / 129.0, 39.0 / 129.0, 62.0 / 129.0]) {
             assert!((x - expected).abs() < 1e-12, "{t:?}");
         }

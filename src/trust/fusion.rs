@@ -76,7 +76,12 @@ impl Opinion {
         let base_rate = |weights: &[f64]| {
             let total: f64 = weights.iter().sum();
             if total > 0.0 {
-                opinions.iter().zip(weights).map(|(o, w)| o.base_rate() * w).sum::<f64>() / total
+                opinions
+                    .iter()
+                    .zip(weights)
+                    .map(|(o, w)| o.base_rate() * w)
+                    .sum::<f64>()
+                    / total
             } else {
                 mean_a
             }
@@ -104,13 +109,33 @@ impl Opinion {
         let (b, d) = match how {
             Fusion::Cumulative => {
                 let denominator = sum_others - (count - 1.0) * all_u;
-                let b = opinions.iter().zip(&others).map(|(o, w)| o.belief() * w).sum::<f64>() / denominator;
-                let d = opinions.iter().zip(&others).map(|(o, w)| o.disbelief() * w).sum::<f64>() / denominator;
+                let b = opinions
+                    .iter()
+                    .zip(&others)
+                    .map(|(o, w)| o.belief() * w)
+                    .sum::<f64>()
+                    / denominator;
+                let d = opinions
+                    .iter()
+                    .zip(&others)
+                    .map(|(o, w)| o.disbelief() * w)
+                    .sum::<f64>()
+                    / denominator;
                 (b, d)
             }
             Fusion::Averaging => {
-                let b = opinions.iter().zip(&others).map(|(o, w)| o.belief() * w).sum::<f64>() / sum_others;
-                let d = opinions.iter().zip(&others).map(|(o, w)| o.disbelief() * w).sum::<f64>() / sum_others;
+                let b = opinions
+                    .iter()
+                    .zip(&others)
+                    .map(|(o, w)| o.belief() * w)
+                    .sum::<f64>()
+                    / sum_others;
+                let d = opinions
+                    .iter()
+                    .zip(&others)
+                    .map(|(o, w)| o.disbelief() * w)
+                    .sum::<f64>()
+                    / sum_others;
                 (b, d)
             }
             Fusion::Weighted => {
@@ -161,7 +186,10 @@ fn leave_one_out_products(x: &[f64]) -> Vec<f64> {
 /// consensus and the shared uncertainty leave.
 fn consensus_compromise(opinions: &[Opinion]) -> (f64, f64) {
     let cons_b = opinions.iter().map(Opinion::belief).fold(f64::INFINITY, f64::min);
-    let cons_d = opinions.iter().map(Opinion::disbelief).fold(f64::INFINITY, f64::min);
+    let cons_d = opinions
+        .iter()
+        .map(Opinion::disbelief)
+        .fold(f64::INFINITY, f64::min);
     let (mut for_b, mut for_d, mut any, mut all_u) = (1.0, 1.0, 1.0, 1.0);
     for o in opinions {
         let (rb, rd, u) = (o.belief() - cons_b, o.disbelief() - cons_d, o.uncertainty());
@@ -199,19 +227,48 @@ mod tests {
 
     #[test]
     fn golden_sl_34_and_36_cumulative_with_dogmatic_inputs() {
-        let f = Opinion::fuse(&[o(1.0, 0.0, 0.0, 0.5), o(0.0, 1.0, 0.0, 0.5)], Fusion::Cumulative).unwrap();
+        let f = Opinion::fuse(
+            &[o(1.0, 0.0, 0.0, 0.5), o(0.0, 1.0, 0.0, 0.5)],
+            Fusion::Cumulative,
+        )
+        .unwrap();
         assert_opinion(f, (0.5, 0.5, 0.0, 0.5), 1e-9);
-        let f = Opinion::fuse(&[o(1.0, 0.0, 0.0, 0.5), o(0.0, 0.0, 1.0, 0.5)], Fusion::Cumulative).unwrap();
+        let f = Opinion::fuse(
+            &[o(1.0, 0.0, 0.0, 0.5), o(0.0, 0.0, 1.0, 0.5)],
+            Fusion::Cumulative,
+        )
+        .unwrap();
         assert_opinion(f, (1.0, 0.0, 0.0, 0.5), 1e-9);
     }
 
     #[test]
     fn golden_sl_39_40_42_cumulative() {
-        let f = Opinion::fuse(&[o(0.0, 0.0, 1.0, 0.5), o(0.6, 0.3, 0.1, 0.0)], Fusion::Cumulative).unwrap();
+        let f = Opinion::fuse(
+            &[o(0.0, 0.0, 1.0, 0.5), o(0.6, 0.3, 0.1, 0.0)],
+            Fusion::Cumulative,
+        )
+        .unwrap();
         assert_opinion(f, (0.6, 0.3, 0.1, 0.0), 1e-9);
-        let f = Opinion::fuse(&[o(0.6, 0.3, 0.1, 0.0), o(0.091, 0.604, 0.305, 0.4)], Fusion::Cumulative).unwrap();
-        assert_opinion(f, (0.5129506008011, 0.4056074766355, 0.08144192256342, 0.08081395348837), 1e-11);
-        let f = Opinion::fuse(&[o(0.4, 0.0, 0.6, 0.5), o(0.7, 0.0, 0.3, 0.5)], Fusion::Cumulative).unwrap();
+        let f = Opinion::fuse(
+            &[o(0.6, 0.3, 0.1, 0.0), o(0.091, 0.604, 0.305, 0.4)],
+            Fusion::Cumulative,
+        )
+        .unwrap();
+        assert_opinion(
+            f,
+            (
+                0.5129506008011,
+                0.4056074766355,
+                0.08144192256342,
+                0.08081395348837,
+            ),
+            1e-11,
+        );
+        let f = Opinion::fuse(
+            &[o(0.4, 0.0, 0.6, 0.5), o(0.7, 0.0, 0.3, 0.5)],
+            Fusion::Cumulative,
+        )
+        .unwrap();
         assert_opinion(f, (0.75, 0.0, 0.25, 0.5), 1e-9);
     }
 
@@ -225,7 +282,11 @@ mod tests {
 
     #[test]
     fn golden_sl_56_three_sources_cumulative() {
-        let sources = [o(0.1, 0.3, 0.6, 0.5), o(0.4, 0.2, 0.4, 0.5), o(0.7, 0.1, 0.2, 0.5)];
+        let sources = [
+            o(0.1, 0.3, 0.6, 0.5),
+            o(0.4, 0.2, 0.4, 0.5),
+            o(0.7, 0.1, 0.2, 0.5),
+        ];
         let f = Opinion::fuse(&sources, Fusion::Cumulative).unwrap();
         assert_opinion(f, (28.0 / 43.0, 9.0 / 43.0, 6.0 / 43.0, 0.5), 1e-9);
     }
@@ -258,11 +319,19 @@ mod tests {
         let f = Opinion::fuse(&[same, same], Fusion::ConsensusCompromise).unwrap();
         assert!(f.belief() >= 0.6 - 1e-12);
         // Opposed: consensus is nothing, and the conflict becomes uncertainty.
-        let f = Opinion::fuse(&[o(0.8, 0.0, 0.2, 0.5), o(0.0, 0.8, 0.2, 0.5)], Fusion::ConsensusCompromise).unwrap();
+        let f = Opinion::fuse(
+            &[o(0.8, 0.0, 0.2, 0.5), o(0.0, 0.8, 0.2, 0.5)],
+            Fusion::ConsensusCompromise,
+        )
+        .unwrap();
         assert!(f.uncertainty() > 0.5, "{f:?}");
         assert!((f.belief() - f.disbelief()).abs() < 1e-12);
         // With a vacuous source the other's opinion stands.
-        let f = Opinion::fuse(&[Opinion::vacuous(0.5).unwrap(), same], Fusion::ConsensusCompromise).unwrap();
+        let f = Opinion::fuse(
+            &[Opinion::vacuous(0.5).unwrap(), same],
+            Fusion::ConsensusCompromise,
+        )
+        .unwrap();
         assert_opinion(f, (0.6, 0.1, 0.3, 0.5), 1e-12);
     }
 

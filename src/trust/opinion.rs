@@ -421,15 +421,27 @@ mod tests {
     }
 
     fn is(x: Opinion, (b, d, u, a): (f64, f64, f64, f64)) -> bool {
-        close(x.belief(), b) && close(x.disbelief(), d) && close(x.uncertainty(), u) && close(x.base_rate(), a)
+        close(x.belief(), b)
+            && close(x.disbelief(), d)
+            && close(x.uncertainty(), u)
+            && close(x.base_rate(), a)
     }
 
     #[test]
     fn golden_sl_discount_probability_sensitive() {
         // SL-11, SL-13, SL-14, SL-15, SL-19
-        assert!(is(o(1.0, 0.0, 0.0, 0.5).discount(&o(0.0, 1.0, 0.0, 0.5)), (0.0, 1.0, 0.0, 0.5)));
-        assert!(is(o(0.0, 1.0, 0.0, 0.5).discount(&o(0.6, 0.3, 0.1, 0.0)), (0.0, 0.0, 1.0, 0.0)));
-        assert!(is(o(0.0, 0.0, 1.0, 0.5).discount(&o(0.6, 0.3, 0.1, 0.0)), (0.3, 0.15, 0.55, 0.0)));
+        assert!(is(
+            o(1.0, 0.0, 0.0, 0.5).discount(&o(0.0, 1.0, 0.0, 0.5)),
+            (0.0, 1.0, 0.0, 0.5)
+        ));
+        assert!(is(
+            o(0.0, 1.0, 0.0, 0.5).discount(&o(0.6, 0.3, 0.1, 0.0)),
+            (0.0, 0.0, 1.0, 0.0)
+        ));
+        assert!(is(
+            o(0.0, 0.0, 1.0, 0.5).discount(&o(0.6, 0.3, 0.1, 0.0)),
+            (0.3, 0.15, 0.55, 0.0)
+        ));
         let x = o(0.6, 0.3, 0.1, 0.0).discount(&o(0.091, 0.604, 0.305, 0.4));
         assert!(is(x, (0.0546, 0.3624, 0.583, 0.4)), "{x:?}");
         let x = o(0.2, 0.4, 0.4, 0.75).discount(&o(0.45, 0.35, 0.2, 0.25));
@@ -438,16 +450,23 @@ mod tests {
 
     #[test]
     fn golden_sl_29_discount_uncertainty_favouring() {
-        let x = o(0.2, 0.4, 0.4, 0.75).discount_with(&o(0.45, 0.35, 0.2, 0.25), Discount::UncertaintyFavouring);
+        let x =
+            o(0.2, 0.4, 0.4, 0.75).discount_with(&o(0.45, 0.35, 0.2, 0.25), Discount::UncertaintyFavouring);
         assert!(is(x, (0.09, 0.07, 0.84, 0.25)) && close(x.projected(), 0.30));
     }
 
     #[test]
     fn chains_multiply_the_referrals() {
         let links = [o(0.2, 0.4, 0.4, 0.75), o(0.45, 0.35, 0.2, 0.25)];
-        assert_eq!(Opinion::chain(&links, Discount::ProbabilitySensitive).unwrap(), links[0].discount(&links[1]));
+        assert_eq!(
+            Opinion::chain(&links, Discount::ProbabilitySensitive).unwrap(),
+            links[0].discount(&links[1])
+        );
         let one = [o(0.3, 0.3, 0.4, 0.5)];
-        assert_eq!(Opinion::chain(&one, Discount::ProbabilitySensitive).unwrap(), one[0]);
+        assert_eq!(
+            Opinion::chain(&one, Discount::ProbabilitySensitive).unwrap(),
+            one[0]
+        );
         assert!(Opinion::chain(&[], Discount::ProbabilitySensitive).is_err());
     }
 

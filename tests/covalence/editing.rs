@@ -226,3 +226,19 @@ fn removing_a_context_keeps_the_others_straight() {
     assert_eq!(before, after);
     model.validate().unwrap();
 }
+
+#[test]
+fn models_and_results_can_cross_threads() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Model>();
+    send_sync::<covalence::Error>();
+    send_sync::<covalence::Reputation>();
+    send_sync::<covalence::TrustPaths>();
+    let model = Model::sample();
+    let handle = std::thread::spawn(move || {
+        model
+            .reputation(&covalence::ReputationOptions::new())
+            .map(|r| r.iterations())
+    });
+    assert!(handle.join().unwrap().unwrap() > 0);
+}

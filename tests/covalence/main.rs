@@ -8,3 +8,5 @@ mod properties;
 mod sample;
 #[cfg(feature = "schema")]
 mod schema;
+#[cfg(feature = "proptest")]
+mod trust;
