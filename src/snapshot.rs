@@ -3,6 +3,7 @@
 //! per-context trust weights computed once and kept. Built from the model on first use
 //! after an edit; analyses never walk the editable graph on their hot paths.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
@@ -12,11 +13,22 @@ use crate::trust::Opinion;
 
 /// One directed trust edge's source in the model: the relationship's graph edge, and
 /// whether the trust runs against the edge (second party's trust in the first).
-#[derive(Debug, Clone, Copy)]
+/// [`Link::OBSERVED`] marks trust known only from observations, with no relationship.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Link {
     pub(crate) edge: u32,
     pub(crate) reverse: bool,
 }
+
+impl Link {
+    pub(crate) const OBSERVED: Link = Link {
+        edge: u32::MAX,
+        reverse: false,
+    };
+}
+
+/// Remarks counted by observations: (observer, subject, context) to (positive, negative).
+type Evidence = HashMap<(u32, u32, Option<u16>), (u64, u64)>;
 
 #[derive(Debug)]
 pub(crate) struct Snapshot {
@@ -28,12 +40,14 @@ pub(crate) struct Snapshot {
     pub(crate) offsets: Vec<u32>,
     pub(crate) targets: Vec<u32>,
     pub(crate) links: Vec<Link>,
+    /// What observers said about subjects: the evidence fused into declared trust.
+    evidence: Evidence,
     /// Projected trust per edge, per context (index 0: absolute; `c + 1`: context c).
     weights: Vec<OnceLock<Vec<f64>>>,
 }
 
 impl Snapshot {
-    /// Costs O(parties + relationships).
+    /// Costs O(parties + relationships + observations).
     pub(crate) fn build(model: &Model) -> Snapshot {
         let graph = &model.graph;
         let bound = graph.node_indices().next_back().map_or(0, |i| i.index() + 1);
@@ -46,6 +60,27 @@ impl Snapshot {
             }
         }
         let n = parties.len();
+        let dense_of = |p: PartyId| {
+            dense
+                .get(p.slot().index as usize)
+                .copied()
+                .filter(|&i| i != u32::MAX)
+        };
+        let mut evidence = Evidence::new();
+        for (key, [positive, negative, _]) in &model.observations {
+            if let (Some(by), Some(about)) = (dense_of(key.by.into()), dense_of(key.about))
+                && positive.saturating_add(*negative) > 0
+            {
+                let slot = evidence.entry((by, about, key.context)).or_insert((0, 0));
+                slot.0 = slot.0.saturating_add(*positive);
+                slot.1 = slot.1.saturating_add(*negative);
+            }
+        }
+        // Pairs with evidence in any context, for membership tests.
+        let mut said: Vec<(u32, u32)> = evidence.keys().map(|&(a, b, _)| (a, b)).collect();
+        said.sort_unstable();
+        said.dedup();
+        let observed = |a: u32, b: u32| said.binary_search(&(a, b)).is_ok();
         let has_trust = |edge: u32, direction: u8| {
             let index = petgraph::stable_graph::EdgeIndex::new(edge as usize);
             graph.edge_weight(index).is_some_and(|r| {
@@ -68,7 +103,7 @@ impl Snapshot {
             if a == u32::MAX || b == u32::MAX {
                 continue;
             }
-            if has_trust(id, 0) {
+            if has_trust(id, 0) || observed(a, b) {
                 edges.push((
                     a,
                     b,
@@ -78,7 +113,7 @@ impl Snapshot {
                     },
                 ));
             }
-            if has_trust(id, 1) {
+            if has_trust(id, 1) || observed(b, a) {
                 edges.push((
                     b,
                     a,
@@ -87,6 +122,16 @@ impl Snapshot {
                         reverse: true,
                     },
                 ));
+            }
+        }
+        // Trust known only from what a group says about a party it has no relationship
+        // with.
+        for &(a, b) in &said {
+            let (Some(pa), Some(pb)) = (parties.get(a as usize), parties.get(b as usize)) else {
+                continue;
+            };
+            if model.relationship_between(*pa, *pb).is_none() {
+                edges.push((a, b, Link::OBSERVED));
             }
         }
         // Counting sort by source keeps each row in relationship order: deterministic.
@@ -104,13 +149,7 @@ impl Snapshot {
         }
         let mut fill = offsets.clone();
         let mut targets = vec![0u32; edges.len()];
-        let mut links = vec![
-            Link {
-                edge: 0,
-                reverse: false
-            };
-            edges.len()
-        ];
+        let mut links = vec![Link::OBSERVED; edges.len()];
         for (a, b, link) in edges {
             if let Some(at) = fill.get_mut(a as usize) {
                 let k = *at as usize;
@@ -130,6 +169,7 @@ impl Snapshot {
             offsets,
             targets,
             links,
+            evidence,
             weights,
         }
     }
@@ -154,28 +194,50 @@ impl Snapshot {
     }
 
     /// Projected trust per edge in a context (`None`: absolute), 0 where the edge has
-    /// no opinion there. Computed on first use.
+    /// no opinion there. Computed on first use: O(edges).
     pub(crate) fn weights(&self, model: &Model, context: Option<u16>) -> &[f64] {
         let slot = context.map_or(0, |c| usize::from(c) + 1);
         match self.weights.get(slot) {
             Some(cell) => cell.get_or_init(|| {
-                self.links
-                    .iter()
-                    .map(|link| {
-                        model
-                            .directed_opinion(*link, context)
-                            .map_or(0.0, |o| o.projected())
-                    })
-                    .collect()
+                let mut weights = vec![0.0; self.links.len()];
+                for i in 0..self.parties.len() as u32 {
+                    for (_, k) in self.out(i) {
+                        if let Some(w) = weights.get_mut(k) {
+                            *w = self.opinion(model, i, k, context).map_or(0.0, |o| o.projected());
+                        }
+                    }
+                }
+                weights
             }),
             None => &[],
         }
     }
 
-    /// The opinion on edge position `k` in a context, falling back to absolute.
-    pub(crate) fn opinion(&self, model: &Model, k: usize, context: Option<u16>) -> Option<Opinion> {
-        self.links
-            .get(k)
-            .and_then(|link| model.directed_opinion(*link, context))
+    /// The trust on edge position `k` (leaving `source`) in a context: the declared
+    /// opinion (the context's own, else the absolute one) fused with the evidence of
+    /// the source's observations of the target in that context.
+    pub(crate) fn opinion(
+        &self,
+        model: &Model,
+        source: u32,
+        k: usize,
+        context: Option<u16>,
+    ) -> Option<Opinion> {
+        let link = *self.links.get(k)?;
+        let declared = if link == Link::OBSERVED {
+            None
+        } else {
+            model.directed_opinion(link, context)
+        };
+        if self.evidence.is_empty() {
+            return declared;
+        }
+        let target = *self.targets.get(k)?;
+        let (positive, negative) = self
+            .evidence
+            .get(&(source, target, context))
+            .copied()
+            .unwrap_or((0, 0));
+        crate::analysis::trust::assess(declared, positive, negative).0
     }
 }

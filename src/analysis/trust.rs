@@ -183,8 +183,9 @@ pub struct TrustPaths {
     source: u32,
     /// Per dense index: predecessor on the path (`u32::MAX`: unreached or the source).
     pred: Vec<u32>,
-    /// Per dense index: product of projected trust along the path (0: unreached).
-    certainty: Vec<f64>,
+    /// Per dense index: `-ln` of the product of projected trust along the path
+    /// (infinite: unreached).
+    cost: Vec<f64>,
     /// Per dense index: the derived opinion `(b, d, a)`.
     opinion: Vec<[f64; 3]>,
 }
@@ -220,7 +221,7 @@ impl TrustPaths {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn reached(&self) -> usize {
-        self.certainty.iter().filter(|&&c| c > 0.0).count()
+        self.cost.iter().filter(|c| c.is_finite()).count()
     }
 
     /// The certainty of the best path to `party` (1 for the source itself), if any.
@@ -233,7 +234,11 @@ impl TrustPaths {
     /// ```
     pub fn certainty(&self, party: PartyId) -> Option<f64> {
         let i = self.snapshot.index(party)?;
-        self.certainty.get(i as usize).copied().filter(|&c| c > 0.0)
+        self.cost
+            .get(i as usize)
+            .copied()
+            .filter(|c| c.is_finite())
+            .map(|c| (-c).exp())
     }
 
     /// The inferred trust in `party`, with its path; `None` for the source itself and
@@ -249,7 +254,7 @@ impl TrustPaths {
     /// ```
     pub fn get(&self, party: PartyId) -> Option<InferredTrust> {
         let target = self.snapshot.index(party)?;
-        if target == self.source || self.certainty.get(target as usize).is_none_or(|&c| c <= 0.0) {
+        if target == self.source || self.cost.get(target as usize).is_none_or(|c| !c.is_finite()) {
             return None;
         }
         let mut path = vec![party];
@@ -263,7 +268,7 @@ impl TrustPaths {
         Some(InferredTrust {
             opinion: Opinion::normalized(b, d, a),
             path,
-            certainty: self.certainty.get(target as usize).copied().unwrap_or(0.0),
+            certainty: self.cost.get(target as usize).map_or(0.0, |c| (-c).exp()),
         })
     }
 
@@ -277,11 +282,11 @@ impl TrustPaths {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn iter(&self) -> impl Iterator<Item = (PartyId, f64)> + '_ {
-        self.certainty
+        self.cost
             .iter()
             .zip(0u32..)
-            .filter(|(c, _)| **c > 0.0)
-            .map(|(c, i)| (self.party(i), *c))
+            .filter(|(c, _)| c.is_finite())
+            .map(|(c, i)| (self.party(i), (-c).exp()))
     }
 }
 
@@ -500,8 +505,9 @@ impl Model {
     /// absolute): the declared opinion (the context's own, else the absolute one),
     /// fused cumulatively with the evidence of the truster's observations about the
     /// trustee in that context (positive and negative remarks, through
-    /// [`Opinion::from_evidence`], with the declared opinion's base rate), and whether
-    /// the pair's trust is contextual or absolute. Costs O(degree + observations).
+    /// [`Opinion::from_evidence`], with the declared opinion's base rate; a dogmatic
+    /// declared opinion is not moved by evidence), and whether the pair's trust is
+    /// contextual or absolute. Costs O(min(degree) + observations in the model).
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] for a party or context not in the model;
@@ -542,31 +548,14 @@ impl Model {
         let declared = in_context.or(profile.absolute);
         let (mut positive, mut negative) = (0u64, 0u64);
         if let PartyId::Constituent(by) = truster {
-            for o in self.observations().filter(|o| o.by == by && o.about == trustee) {
-                let matches = match (&o.context, context_index) {
-                    (Some(c), Some(i)) => self.context_index(c).ok() == Some(i),
-                    (None, None) => true,
-                    _ => false,
-                };
-                if matches {
-                    positive = positive.saturating_add(o.positive);
-                    negative = negative.saturating_add(o.negative);
+            for (key, [p, n, _]) in &self.observations {
+                if key.by == by && key.about == trustee && key.context == context_index {
+                    positive = positive.saturating_add(*p);
+                    negative = negative.saturating_add(*n);
                 }
             }
         }
-        let base_rate = declared.map_or(0.5, |o| o.base_rate());
-        let observed = (positive > 0 || negative > 0)
-            .then(|| Opinion::from_evidence_with_base_rate(positive as f64, negative as f64, base_rate))
-            .transpose()?;
-        let (opinion, source) = match (declared, observed) {
-            (Some(d), Some(o)) => (
-                Some(Opinion::fuse(&[d, o], Fusion::Cumulative)?),
-                TrustSource::Both,
-            ),
-            (Some(d), None) => (Some(d), TrustSource::Declared),
-            (None, Some(o)) => (Some(o), TrustSource::Observed),
-            (None, None) => (None, TrustSource::Unknown),
-        };
+        let (opinion, source, observed) = assess(declared, positive, negative);
         let scores: Vec<f64> = profile
             .absolute
             .iter()
@@ -580,6 +569,8 @@ impl Model {
             (Some(max), Some(min)) => max - min,
             _ => 0.0,
         };
+        let contextual = spread > TrustAssessment::CONTEXTUAL_SPREAD
+            || (profile.absolute.is_none() && !profile.contexts.is_empty());
         Ok(TrustAssessment {
             opinion,
             source,
@@ -590,17 +581,20 @@ impl Model {
             negative,
             profile,
             spread,
-            contextual: spread > TrustAssessment::CONTEXTUAL_SPREAD,
+            contextual,
         })
     }
 
-    /// The most certain trust path from `truster` to every party it reaches, over the
-    /// declared trust of relationships (each direction is an edge; an edge without an
-    /// opinion in the context, or with projected trust 0, is cut). Certainty is the
-    /// product of the projected trust of the edges; the opinion at each party is the
-    /// chain of discounts along its path ([`Opinion::chain`]). Dijkstra's algorithm on
-    /// `-ln P`, in O((parties + edges) log parties) on the model's snapshot. Fusing all
-    /// paths would count shared edges twice, so only the best path is used.
+    /// The most certain trust path from `truster` to every party it reaches. Each
+    /// direction of a relationship is an edge carrying the truster's assessed trust in
+    /// the context (as [`Model::trust`]: declared, else absolute, fused with the
+    /// evidence of observations; a group's observations of a party it has no
+    /// relationship with count as an edge too); an edge with no opinion in the context,
+    /// or projected trust 0, is cut. Certainty is the product of the projected trust
+    /// of the edges; the opinion at each party is the chain of discounts along its path
+    /// ([`Opinion::chain`]). Dijkstra's algorithm on `-ln P`, in
+    /// O((parties + edges) log parties) on the model's snapshot. Fusing all paths would
+    /// count shared edges twice, so only the best path is used.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] for a party or context not in the model.
@@ -621,35 +615,32 @@ impl Model {
         let source = self.snapshot_index(&snapshot, truster, "truster")?;
         let n = snapshot.len();
         let weights = snapshot.weights(self, context);
-        let mut certainty = vec![0.0f64; n];
+        // Cost -ln(certainty): sums, so long paths of weak trust do not underflow.
+        let mut cost = vec![f64::INFINITY; n];
         let mut belief = vec![0.0f64; n];
         let mut pred = vec![u32::MAX; n];
         let mut opinion = vec![[0.0f64; 3]; n];
         let mut done = vec![false; n];
-        if let (Some(c), Some(b)) = (
-            certainty.get_mut(source as usize),
-            belief.get_mut(source as usize),
-        ) {
-            *c = 1.0;
+        if let (Some(c), Some(b)) = (cost.get_mut(source as usize), belief.get_mut(source as usize)) {
+            *c = 0.0;
             *b = 1.0;
         }
-        // Max-heap on certainty; for non-negative floats the bit patterns order as the
+        // Min-heap on cost; for non-negative floats the bit patterns order as the
         // values do. Ties go to the lower index: deterministic.
         let mut heap = BinaryHeap::new();
-        heap.push((1.0f64.to_bits(), Reverse(source)));
-        while let Some((bits, Reverse(u))) = heap.pop() {
+        heap.push(Reverse((0.0f64.to_bits(), source)));
+        while let Some(Reverse((bits, u))) = heap.pop() {
             let ui = u as usize;
-            if done.get(ui).copied().unwrap_or(true) || certainty.get(ui).is_none_or(|c| c.to_bits() != bits)
-            {
+            if done.get(ui).copied().unwrap_or(true) || cost.get(ui).is_none_or(|c| c.to_bits() != bits) {
                 continue;
             }
             if let Some(x) = done.get_mut(ui) {
                 *x = true;
             }
-            let cu = certainty.get(ui).copied().unwrap_or(0.0);
+            let cu = cost.get(ui).copied().unwrap_or(f64::INFINITY);
             let bu = belief.get(ui).copied().unwrap_or(0.0);
             let factor = match options.discount {
-                Discount::ProbabilitySensitive => cu,
+                Discount::ProbabilitySensitive => (-cu).exp(),
                 Discount::UncertaintyFavouring => bu,
             };
             for (v, k) in snapshot.out(u) {
@@ -658,13 +649,13 @@ impl Model {
                 if p <= 0.0 || done.get(vi).copied().unwrap_or(true) {
                     continue;
                 }
-                let candidate = cu * p;
-                if candidate > certainty.get(vi).copied().unwrap_or(0.0) {
-                    let Some(last) = snapshot.opinion(self, k, context) else {
+                let candidate = cu - p.ln();
+                if candidate < cost.get(vi).copied().unwrap_or(0.0) {
+                    let Some(last) = snapshot.opinion(self, u, k, context) else {
                         continue;
                     };
                     if let (Some(c), Some(b), Some(pr), Some(o)) = (
-                        certainty.get_mut(vi),
+                        cost.get_mut(vi),
                         belief.get_mut(vi),
                         pred.get_mut(vi),
                         opinion.get_mut(vi),
@@ -678,7 +669,7 @@ impl Model {
                             last.base_rate(),
                         ];
                     }
-                    heap.push((candidate.to_bits(), Reverse(v)));
+                    heap.push(Reverse((candidate.to_bits(), v)));
                 }
             }
         }
@@ -686,7 +677,7 @@ impl Model {
             snapshot,
             source,
             pred,
-            certainty,
+            cost,
             opinion,
         })
     }
@@ -726,20 +717,23 @@ impl Model {
     }
 
     /// Reputation: the global trust of every party by EigenTrust (Kamvar et al., 2003)
-    /// over the declared trust of relationships in a context. Local trust is the
-    /// projected trust of each direction, normalized per truster; parties who trust
-    /// nobody defer to the pre-trusted parties; `t = (1 - a) Cᵀ t + a p` is iterated
-    /// from `t = p` until the L1 change falls below the tolerance. Scores are
-    /// non-negative and sum to 1, and a party no trust path from the pre-trusted
-    /// parties reaches scores exactly 0 (it cannot vouch for itself). Equal to
-    /// personalized PageRank with teleport `p`, damping `1 - a` and dangling mass sent
-    /// to `p`. Costs O(iterations × (parties + edges)).
+    /// over the trust edges of [`Model::trust_paths`] in a context. Local trust is the
+    /// projected trust of each edge, normalized per truster; parties who trust nobody
+    /// defer to the pre-trusted parties; `t = (1 - a) Cᵀ t + a p` is iterated from
+    /// `t = p` until the L1 change falls below the tolerance. Scores are non-negative
+    /// and sum to 1, and a party no trust path from the pre-trusted parties reaches
+    /// scores exactly 0 (it cannot vouch for itself). Equal to personalized PageRank
+    /// with teleport `p`, damping `1 - a` and dangling mass sent to `p`. Costs
+    /// O(iterations × (parties + edges)), the iterations growing as
+    /// `ln(tolerance) / ln(1 - a)`; a tolerance below about 1e-15 cannot be met in
+    /// floating point.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] for a context or pre-trusted party not in the model;
     /// [`ErrorKind::InvalidValue`] for `a` outside `[0, 1]`, a tolerance that is not
-    /// positive, or pre-trust weights that are negative, not finite or all zero;
-    /// [`ErrorKind::NoConvergence`] when the iteration cap is reached first.
+    /// positive, or pre-trust weights that are negative, not finite, all zero or too
+    /// large to sum; [`ErrorKind::NoConvergence`] when the iteration cap is reached
+    /// first.
     ///
     /// # Example
     /// ```
@@ -784,8 +778,13 @@ impl Model {
             }
         }
         let total: f64 = pre_trust.iter().sum();
-        if !(total > 0.0 && total.is_finite()) {
+        if total == 0.0 {
             return Err(Error::invalid("pre-trust weights must not all be zero"));
+        }
+        if !total.is_finite() {
+            return Err(Error::invalid(
+                "pre-trust weights are too large to sum; scale them down",
+            ));
         }
         pre_trust.iter_mut().for_each(|p| *p /= total);
         let solution = eigentrust::solve(&Problem {
@@ -803,5 +802,31 @@ impl Model {
             iterations: solution.iterations,
             residual: solution.residual,
         })
+    }
+}
+
+/// Declared trust and the evidence of observations, as one opinion: cumulative fusion
+/// of the declared opinion with `from_evidence(positive, negative)` (base rate: the
+/// declared one's, else 0.5). A dogmatic declared opinion (no uncertainty) is not
+/// moved by evidence: it stands, as [`TrustSource::Declared`]. Returns the opinion,
+/// its source and the opinion of the evidence alone.
+pub(crate) fn assess(
+    declared: Option<Opinion>,
+    positive: u64,
+    negative: u64,
+) -> (Option<Opinion>, TrustSource, Option<Opinion>) {
+    let base_rate = declared.map_or(0.5, |o| o.base_rate());
+    let observed = (positive > 0 || negative > 0)
+        .then(|| Opinion::from_evidence_with_base_rate(positive as f64, negative as f64, base_rate).ok())
+        .flatten();
+    match (declared, observed) {
+        (Some(d), Some(_)) if d.is_dogmatic() => (Some(d), TrustSource::Declared, observed),
+        (Some(d), Some(o)) => {
+            let fused = Opinion::fuse(&[d, o], Fusion::Cumulative).ok();
+            (fused.or(Some(d)), TrustSource::Both, observed)
+        }
+        (Some(d), None) => (Some(d), TrustSource::Declared, None),
+        (None, Some(o)) => (Some(o), TrustSource::Observed, observed),
+        (None, None) => (None, TrustSource::Unknown, None),
     }
 }

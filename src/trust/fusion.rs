@@ -1,11 +1,12 @@
 //! Fusion of several opinions about the same thing, in the n-ary forms (Jøsang, Wang and
 //! Zhang, "Multi-source fusion in subjective logic", FUSION 2017; van der Heijden, Kopp
-//! and Kargl, "Multi-source fusion operations in subjective logic", FUSION 2018).
+//! and Kargl, "Multi-source fusion operations in subjective logic", FUSION 2018, for
+//! the weighted form; consensus-compromise as described at [`consensus_compromise`]).
 //! Averaging, weighted and consensus-compromise fusion are not associative, so they are
 //! computed over all inputs at once, never by folding pairs.
 
 use crate::error::Error;
-use crate::trust::opinion::{DOGMATIC, Opinion};
+use crate::trust::opinion::Opinion;
 
 /// How [`Opinion::fuse`] combines opinions.
 ///
@@ -44,8 +45,8 @@ impl Opinion {
     /// (the dogmatic inputs' mean when there are any), averaging and
     /// consensus-compromise take the mean, weighted takes the mean weighted by
     /// `1 - u_i`; where every weight is zero (all inputs vacuous) the mean is used.
-    /// Costs O(n) for n opinions (O(n²) for averaging and weighted fusion, whose
-    /// products leave one input out each).
+    /// Costs O(n) for n opinions; any number of opinions can be fused (the sums are
+    /// formed so that no product of uncertainties underflows).
     ///
     /// # Errors
     /// [`ErrorKind::InvalidValue`](crate::ErrorKind::InvalidValue) for an empty slice.
@@ -68,143 +69,117 @@ impl Opinion {
         }
         let count = n as f64;
         let mean_a = opinions.iter().map(Opinion::base_rate).sum::<f64>() / count;
-        let u: Vec<f64> = opinions.iter().map(Opinion::uncertainty).collect();
-        // Products of all uncertainties but one, computed without division (exact
-        // when some are zero): prefix and suffix products.
-        let others = leave_one_out_products(&u);
-        let dogmatic: Vec<&Opinion> = opinions.iter().filter(|o| o.uncertainty() < DOGMATIC).collect();
-        let base_rate = |weights: &[f64]| {
-            let total: f64 = weights.iter().sum();
-            if total > 0.0 {
-                opinions
-                    .iter()
-                    .zip(weights)
-                    .map(|(o, w)| o.base_rate() * w)
-                    .sum::<f64>()
-                    / total
+        let weighted_a = |weight: &dyn Fn(&Opinion) -> f64| {
+            let total: f64 = opinions.iter().map(weight).sum();
+            if total > 0.0 && total.is_finite() {
+                opinions.iter().map(|o| o.base_rate() * weight(o)).sum::<f64>() / total
             } else {
                 mean_a
             }
         };
-        let a = match how {
-            Fusion::Cumulative => {
-                let weights: Vec<f64> = u.iter().zip(&others).map(|(ui, oi)| (1.0 - ui) * oi).collect();
-                if dogmatic.is_empty() {
-                    base_rate(&weights)
-                } else {
-                    dogmatic.iter().map(|o| o.base_rate()).sum::<f64>() / dogmatic.len() as f64
-                }
-            }
-            Fusion::Averaging | Fusion::ConsensusCompromise => mean_a,
-            Fusion::Weighted => base_rate(&u.iter().map(|ui| 1.0 - ui).collect::<Vec<_>>()),
-        };
+        let dogmatic: Vec<&Opinion> = opinions.iter().filter(|o| o.is_dogmatic()).collect();
         if !dogmatic.is_empty() {
             let k = dogmatic.len() as f64;
             let b = dogmatic.iter().map(|o| o.belief()).sum::<f64>() / k;
             let d = dogmatic.iter().map(|o| o.disbelief()).sum::<f64>() / k;
+            let a = match how {
+                Fusion::Cumulative => dogmatic.iter().map(|o| o.base_rate()).sum::<f64>() / k,
+                Fusion::Averaging | Fusion::ConsensusCompromise => mean_a,
+                Fusion::Weighted => weighted_a(&|o| 1.0 - o.uncertainty()),
+            };
             return Ok(Opinion::normalized(b, d, a));
         }
-        let all_u: f64 = u.iter().product();
-        let sum_others: f64 = others.iter().sum();
-        let (b, d) = match how {
+        // Every u_i >= 1e-12 from here. The published forms divide sums of products
+        // of all uncertainties but one; dividing through by the product of all keeps
+        // the same values without the products, which underflow for many inputs:
+        // with c_i = (1 - u_i) / u_i,
+        //   cumulative  b = Σ b_i/u_i / (1 + Σ c_i),   weights of a ∝ c_i
+        //   averaging   b = Σ b_i/u_i / Σ 1/u_i
+        //   weighted    b = Σ b_i c_i / Σ c_i          (all vacuous when Σ c_i = 0)
+        let inverse = |o: &Opinion| 1.0 / o.uncertainty();
+        let confidence = |o: &Opinion| (1.0 - o.uncertainty()) / o.uncertainty();
+        let sum = |f: &dyn Fn(&Opinion) -> f64| opinions.iter().map(f).sum::<f64>();
+        let (b, d, a) = match how {
             Fusion::Cumulative => {
-                let denominator = sum_others - (count - 1.0) * all_u;
-                let b = opinions
-                    .iter()
-                    .zip(&others)
-                    .map(|(o, w)| o.belief() * w)
-                    .sum::<f64>()
-                    / denominator;
-                let d = opinions
-                    .iter()
-                    .zip(&others)
-                    .map(|(o, w)| o.disbelief() * w)
-                    .sum::<f64>()
-                    / denominator;
-                (b, d)
+                let denominator = 1.0 + sum(&confidence);
+                (
+                    sum(&|o| o.belief() * inverse(o)) / denominator,
+                    sum(&|o| o.disbelief() * inverse(o)) / denominator,
+                    weighted_a(&confidence),
+                )
             }
             Fusion::Averaging => {
-                let b = opinions
-                    .iter()
-                    .zip(&others)
-                    .map(|(o, w)| o.belief() * w)
-                    .sum::<f64>()
-                    / sum_others;
-                let d = opinions
-                    .iter()
-                    .zip(&others)
-                    .map(|(o, w)| o.disbelief() * w)
-                    .sum::<f64>()
-                    / sum_others;
-                (b, d)
+                let denominator = sum(&inverse);
+                (
+                    sum(&|o| o.belief() * inverse(o)) / denominator,
+                    sum(&|o| o.disbelief() * inverse(o)) / denominator,
+                    mean_a,
+                )
             }
             Fusion::Weighted => {
-                let denominator = sum_others - count * all_u;
+                let denominator = sum(&confidence);
+                let a = weighted_a(&|o| 1.0 - o.uncertainty());
                 if denominator <= 0.0 {
-                    // Every input vacuous: so is the result.
                     return Ok(Opinion::normalized(0.0, 0.0, a));
                 }
-                let weighted = |x: fn(&Opinion) -> f64| {
-                    opinions
-                        .iter()
-                        .zip(&u)
-                        .zip(&others)
-                        .map(|((o, ui), w)| x(o) * (1.0 - ui) * w)
-                        .sum::<f64>()
-                        / denominator
-                };
-                (weighted(Opinion::belief), weighted(Opinion::disbelief))
+                (
+                    sum(&|o| o.belief() * confidence(o)) / denominator,
+                    sum(&|o| o.disbelief() * confidence(o)) / denominator,
+                    a,
+                )
             }
-            Fusion::ConsensusCompromise => consensus_compromise(opinions),
+            Fusion::ConsensusCompromise => {
+                let (b, d) = consensus_compromise(opinions);
+                (b, d, mean_a)
+            }
         };
         Ok(Opinion::normalized(b, d, a))
     }
 }
 
-/// `out[i] = Π_{j≠i} x[j]`.
-fn leave_one_out_products(x: &[f64]) -> Vec<f64> {
-    let n = x.len();
-    let mut out = vec![1.0; n];
-    let mut prefix = 1.0;
-    for (o, v) in out.iter_mut().zip(x) {
-        *o = prefix;
-        prefix *= v;
-    }
-    let mut suffix = 1.0;
-    for (o, v) in out.iter_mut().zip(x).rev() {
-        *o *= suffix;
-        suffix *= v;
-    }
-    out
-}
-
 /// Belief and disbelief of the consensus-and-compromise fusion of non-dogmatic
-/// binomial opinions, generalized to n sources: the consensus is the least belief and
-/// disbelief all share; of the residues, mass that all sources place on the same side
-/// (or leave uncommitted) is compromise belief on that side, mass on opposite sides is
-/// conflict and becomes uncertainty, and the compromise is scaled to fill what the
-/// consensus and the shared uncertainty leave.
+/// binomial opinions, generalized here from Jøsang's two-source operator (*Subjective
+/// Logic*, 2016, §12.6) to n sources by taking every combination of the sources'
+/// residual masses: the consensus is the least belief and disbelief all share; after
+/// it, each source holds residual belief `r_i`, residual disbelief `s_i` and
+/// uncertainty `u_i`, summing to the same `m = 1 - consensus`. Combinations where the
+/// sources commit only to belief (or leave it open) give compromise belief, likewise
+/// for disbelief; combinations mixing belief and disbelief are conflict and become
+/// uncertainty; the compromise then fills what the consensus and the shared
+/// uncertainty `Π u_i` leave. For two sources this is Jøsang's operator exactly; for
+/// three or more it counts mixed combinations (`r_1 r_2 u_3`, ...) that van der Heijden,
+/// Kopp and Kargl's multi-source definition (FUSION 2018) leaves out, so the two differ
+/// there. Products are taken of `x / m`, in `[0, 1]`, so nothing overflows.
 fn consensus_compromise(opinions: &[Opinion]) -> (f64, f64) {
     let cons_b = opinions.iter().map(Opinion::belief).fold(f64::INFINITY, f64::min);
     let cons_d = opinions
         .iter()
         .map(Opinion::disbelief)
         .fold(f64::INFINITY, f64::min);
-    let (mut for_b, mut for_d, mut any, mut all_u) = (1.0, 1.0, 1.0, 1.0);
+    let m = 1.0 - cons_b - cons_d;
+    if m <= 0.0 {
+        return (cons_b, cons_d);
+    }
+    // X = Π (r_i + u_i)/m, Y = Π (s_i + u_i)/m, Z = Π u_i/m; the compromise masses are
+    // m^n (X - Z) and m^n (Y - Z) out of m^n (1 - Z), and the room to fill is
+    // m - Π u_i = m - m^n Z.
+    let (mut x, mut y, mut z, mut all_u) = (1.0f64, 1.0f64, 1.0f64, 1.0f64);
     for o in opinions {
-        let (rb, rd, u) = (o.belief() - cons_b, o.disbelief() - cons_d, o.uncertainty());
-        for_b *= rb + u;
-        for_d *= rd + u;
-        any *= rb + rd + u;
+        let u = o.uncertainty();
+        x *= ((o.belief() - cons_b + u) / m).clamp(0.0, 1.0);
+        y *= ((o.disbelief() - cons_d + u) / m).clamp(0.0, 1.0);
+        z *= (u / m).clamp(0.0, 1.0);
         all_u *= u;
     }
-    let comp_b = (for_b - all_u).max(0.0);
-    let comp_d = (for_d - all_u).max(0.0);
-    let conflict = (any - all_u - comp_b - comp_d).max(0.0);
-    let total = comp_b + comp_d + conflict;
-    let room = (1.0 - cons_b - cons_d - all_u).max(0.0);
-    let eta = if total > 0.0 { room / total } else { 0.0 };
-    (cons_b + eta * comp_b, cons_d + eta * comp_d)
+    let spread = 1.0 - z;
+    if spread <= 0.0 {
+        return (cons_b, cons_d);
+    }
+    let room = (m - all_u).max(0.0);
+    (
+        cons_b + room * (x - z).max(0.0) / spread,
+        cons_d + room * (y - z).max(0.0) / spread,
+    )
 }
 
 #[cfg(test)]
@@ -333,6 +308,59 @@ mod tests {
         )
         .unwrap();
         assert_opinion(f, (0.6, 0.1, 0.3, 0.5), 1e-12);
+    }
+
+    #[test]
+    fn consensus_compromise_on_three_sources_is_this_crates_generalization() {
+        // The FUSION 2018 three-source example. van der Heijden et al.'s multi-source
+        // CC gives (0.629, 0.182, 0.189); counting every combination of residues, as
+        // documented, gives this.
+        let sources = [
+            o(0.1, 0.3, 0.6, 0.5),
+            o(0.4, 0.2, 0.4, 0.5),
+            o(0.7, 0.1, 0.2, 0.5),
+        ];
+        let f = Opinion::fuse(&sources, Fusion::ConsensusCompromise).unwrap();
+        assert_opinion(f, (0.5672, 0.1517, 0.2811, 0.5), 5e-4);
+        // The weighted form is the paper's.
+        let f = Opinion::fuse(&sources, Fusion::Weighted).unwrap();
+        assert_opinion(f, (0.5622, 0.1459, 0.2919, 0.5), 5e-4);
+    }
+
+    #[test]
+    fn regression_fusing_many_opinions_neither_panics_nor_drifts() {
+        for how in [
+            Fusion::Cumulative,
+            Fusion::Averaging,
+            Fusion::Weighted,
+            Fusion::ConsensusCompromise,
+        ] {
+            let many = vec![Opinion::from_evidence(8.0, 2.0).unwrap(); 2_000];
+            let f = Opinion::fuse(&many, how).unwrap();
+            assert!(
+                (f.belief() + f.disbelief() + f.uncertainty() - 1.0).abs() < 1e-9,
+                "{how:?}"
+            );
+            if how != Fusion::Cumulative {
+                // Fusing copies of one opinion that is not cumulative gives it back.
+                assert!((f.belief() - many[0].belief()).abs() < 1e-9, "{how:?}: {f:?}");
+            } else {
+                // 2,000 independent copies: the evidence adds up.
+                let sum = Opinion::from_evidence(16_000.0, 4_000.0).unwrap();
+                assert!((f.belief() - sum.belief()).abs() < 1e-9, "{f:?}");
+            }
+            let near_dogmatic = vec![Opinion::new(0.5, 0.5 - 1e-11, 1e-11, 0.5).unwrap(); 40];
+            let f = Opinion::fuse(&near_dogmatic, how).unwrap();
+            assert!(
+                f.belief().is_finite() && f.uncertainty() <= 1.1e-11,
+                "{how:?}: {f:?}"
+            );
+        }
+        let mut mixed = vec![o(0.5, 0.1, 0.4, 0.5); 1_040];
+        mixed.push(o(0.4, 0.1, 0.5, 0.5));
+        let f = Opinion::fuse(&mixed, Fusion::ConsensusCompromise).unwrap();
+        assert!(f.belief().is_finite() && f.disbelief().is_finite(), "{f:?}");
+        assert!(f.belief() > 0.85, "{f:?}");
     }
 
     #[test]

@@ -113,9 +113,11 @@ impl Opinion {
 
     /// Builds from `b` and `d` that are already known to be valid up to rounding.
     pub(crate) fn normalized(b: f64, d: f64, a: f64) -> Opinion {
-        let b = b.clamp(0.0, 1.0);
-        let d = d.clamp(0.0, 1.0 - b);
-        Opinion { b, d, a }
+        // NaN counts as 0, so that no arithmetic accident yields an invalid opinion.
+        let unit = |x: f64| if x.is_nan() { 0.0 } else { x.clamp(0.0, 1.0) };
+        let b = unit(b);
+        let d = unit(d).min(1.0 - b);
+        Opinion { b, d, a: unit(a) }
     }
 
     /// The vacuous opinion `(0, 0, 1, a)`: no evidence at all.

@@ -486,3 +486,76 @@ fn gauss(mut m: Vec<Vec<f64>>) -> Vec<f64> {
     }
     (0..n).map(|i| m[i][n] / m[i][i]).collect()
 }
+
+#[test]
+fn regression_a_dogmatic_declared_opinion_is_not_moved_by_evidence() {
+    let mut model = Model::sample();
+    let customers: PartyId = model.lookup("customers").unwrap();
+    let harbor: PartyId = model.focal().into();
+    let id = model.relationship_between(harbor, customers).unwrap();
+    model
+        .update_relationship(id, |r| {
+            r.trust_of_mut(customers)
+                .unwrap()
+                .contexts
+                .insert("privacy".into(), score(0.9));
+        })
+        .unwrap();
+    let t = model.trust(customers, harbor, Some("privacy")).unwrap();
+    assert_eq!(t.opinion, Some(score(0.9)));
+    assert_eq!(t.source, covalence::TrustSource::Declared);
+    assert!(t.observed.is_some(), "the evidence is still reported");
+}
+
+#[test]
+fn regression_trust_declared_only_in_contexts_is_contextual() {
+    let settings = Settings::new(Period::Year, Currency::USD).with_contexts(["support"]);
+    let mut model = Model::new(settings, Organization::new("org")).unwrap();
+    let g: PartyId = model
+        .add_constituent(Constituent::new("g", Role::Customer, 5))
+        .unwrap()
+        .into();
+    let mut r = Relationship::new(g, model.focal().into(), RelationshipKind::Responsive);
+    r.trust[0].contexts.insert("support".into(), score(0.8));
+    model.add_relationship(r).unwrap();
+    let t = model.trust(g, model.focal().into(), None).unwrap();
+    assert!(t.contextual && t.opinion.is_none(), "{t:?}");
+}
+
+#[test]
+fn regression_long_paths_of_weak_trust_are_still_found() {
+    let n = 200;
+    let edges: Vec<(usize, usize, Opinion)> = (0..n - 1).map(|i| (i, i + 1, score(0.01))).collect();
+    let (model, p) = network(n, &edges);
+    let paths = model.trust_paths(p[0], &TrustOptions::new()).unwrap();
+    assert_eq!(paths.reached(), n);
+    let last = paths.get(p[n - 1]).unwrap();
+    assert_eq!(last.path.len(), n);
+    assert_eq!(last.certainty, 0.0, "0.01^199 underflows, but the path is there");
+}
+
+#[test]
+fn what_a_group_says_about_a_party_counts_as_trust_in_paths() {
+    let mut model = Model::sample();
+    let media: PartyId = model.lookup("media").unwrap();
+    let meta: covalence::OrgId = model.lookup("meta").unwrap();
+    let facebook = model.lookup("facebook").unwrap();
+    let options = TrustOptions::new();
+    let before = model.trust_paths(media, &options).unwrap().certainty(meta.into());
+    let mut remarks = covalence::Observation::new(model.lookup("media").unwrap(), meta.into(), facebook);
+    remarks.positive = 90;
+    remarks.negative = 10;
+    model.set_observation(remarks).unwrap();
+    let after = model
+        .trust_paths(media, &options)
+        .unwrap()
+        .get(meta.into())
+        .unwrap();
+    assert_eq!(
+        after.path,
+        vec![media, meta.into()],
+        "a direct edge from the observations"
+    );
+    assert!(before.is_none_or(|b| after.certainty >= b));
+    assert!((after.certainty - Opinion::from_evidence(90.0, 10.0).unwrap().projected()).abs() < 1e-12);
+}
