@@ -13,6 +13,7 @@ mod trust;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 
+pub use crate::analysis::reach::{ChannelReach, ConstituentReach, Hops, Reach, ReachOptions, TrustBasis};
 pub use crate::analysis::trust::{
     InferredTrust, Reputation, ReputationOptions, TrustAssessment, TrustOptions, TrustPaths, TrustSource,
 };

@@ -44,6 +44,69 @@ pub(crate) struct Snapshot {
     evidence: Evidence,
     /// Projected trust per edge, per context (index 0: absolute; `c + 1`: context c).
     weights: Vec<OnceLock<Vec<f64>>>,
+    /// Relationship neighbours (either direction), built on first use.
+    neighbors: OnceLock<Adjacency>,
+    /// Incoming trust edges, built on first use.
+    incoming: OnceLock<Adjacency>,
+    /// Every relationship as (first party, second party, graph edge index).
+    relationships: Vec<(u32, u32, u32)>,
+}
+
+/// Rows of `(node, trust edge position)`: for neighbours, the position of this node's
+/// trust in the neighbour (`u32::MAX` when it has none); for incoming edges, the
+/// position of the source's edge to this node.
+#[derive(Debug, Default)]
+pub(crate) struct Adjacency {
+    offsets: Vec<u32>,
+    nodes: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+impl Adjacency {
+    fn from_pairs(n: usize, mut pairs: Vec<(u32, u32, u32)>) -> Adjacency {
+        pairs.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        let mut offsets = vec![0u32; n + 1];
+        for (a, _, _) in &pairs {
+            if let Some(o) = offsets.get_mut(*a as usize + 1) {
+                *o += 1;
+            }
+        }
+        for i in 0..n {
+            let before = offsets.get(i).copied().unwrap_or(0);
+            if let Some(o) = offsets.get_mut(i + 1) {
+                *o += before;
+            }
+        }
+        Adjacency {
+            offsets,
+            nodes: pairs.iter().map(|p| p.1).collect(),
+            edges: pairs.iter().map(|p| p.2).collect(),
+        }
+    }
+
+    /// The row of `i` with each entry's place in the adjacency:
+    /// `(place, node, edge position)`.
+    pub(crate) fn entries(&self, i: u32) -> impl Iterator<Item = (usize, u32, u32)> + '_ {
+        let start = self.offsets.get(i as usize).copied().unwrap_or(0) as usize;
+        self.row(i)
+            .enumerate()
+            .map(move |(j, (node, edge))| (start + j, node, edge))
+    }
+
+    /// How many entries all rows hold.
+    pub(crate) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The row of `i`: `(node, edge position)`.
+    pub(crate) fn row(&self, i: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+        let start = self.offsets.get(i as usize).copied().unwrap_or(0) as usize;
+        let end = self.offsets.get(i as usize + 1).copied().unwrap_or(0) as usize;
+        let range = start..end.max(start);
+        let nodes = self.nodes.get(range.clone()).into_iter().flatten();
+        let edges = self.edges.get(range).into_iter().flatten();
+        nodes.copied().zip(edges.copied())
+    }
 }
 
 impl Snapshot {
@@ -96,6 +159,7 @@ impl Snapshot {
         };
         // Directed edges: (source, target, link).
         let mut edges: Vec<(u32, u32, Link)> = Vec::with_capacity(graph.edge_count());
+        let mut relationships = Vec::with_capacity(graph.edge_count());
         for e in graph.edge_references() {
             let id = e.id().index() as u32;
             let a = dense.get(e.source().index()).copied().unwrap_or(u32::MAX);
@@ -103,6 +167,7 @@ impl Snapshot {
             if a == u32::MAX || b == u32::MAX {
                 continue;
             }
+            relationships.push((a, b, id));
             if has_trust(id, 0) || observed(a, b) {
                 edges.push((
                     a,
@@ -171,11 +236,50 @@ impl Snapshot {
             links,
             evidence,
             weights,
+            neighbors: OnceLock::new(),
+            incoming: OnceLock::new(),
+            relationships,
         }
     }
 
     pub(crate) fn len(&self) -> usize {
         self.parties.len()
+    }
+
+    /// Each party's relationship neighbours, whichever party the relationship names
+    /// first, with the position of the party's own trust edge to the neighbour.
+    /// Built on first use: O(relationships log relationships).
+    pub(crate) fn neighbors(&self) -> &Adjacency {
+        self.neighbors.get_or_init(|| {
+            // Position of each relationship direction's trust edge.
+            let mut position = HashMap::with_capacity(self.links.len());
+            for (k, link) in self.links.iter().enumerate() {
+                if *link != Link::OBSERVED {
+                    position.insert((link.edge, link.reverse), k as u32);
+                }
+            }
+            let at = |edge: u32, reverse: bool| position.get(&(edge, reverse)).copied().unwrap_or(u32::MAX);
+            let mut pairs = Vec::with_capacity(self.relationships.len() * 2);
+            for &(a, b, edge) in &self.relationships {
+                pairs.push((a, b, at(edge, false)));
+                pairs.push((b, a, at(edge, true)));
+            }
+            Adjacency::from_pairs(self.parties.len(), pairs)
+        })
+    }
+
+    /// Trust edges arriving at each party: `(source, edge position)`. Built on first
+    /// use: O(edges log edges).
+    pub(crate) fn incoming(&self) -> &Adjacency {
+        self.incoming.get_or_init(|| {
+            let mut pairs = Vec::with_capacity(self.targets.len());
+            for i in 0..self.parties.len() as u32 {
+                for (t, k) in self.out(i) {
+                    pairs.push((t, i, k as u32));
+                }
+            }
+            Adjacency::from_pairs(self.parties.len(), pairs)
+        })
     }
 
     /// The dense index of a party, if it is in the model.

@@ -1,3 +1,4 @@
 //! Analyses of a model: each runs on the model's snapshot and returns a plain result.
 
+pub(crate) mod reach;
 pub(crate) mod trust;

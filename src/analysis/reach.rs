@@ -1,0 +1,762 @@
+//! Reach: how many people the focal organization (or any party) reaches, with what
+//! probability, how much of that is trusted, and how much depends on each channel.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use crate::error::{Error, ErrorKind};
+use crate::model::{ChannelId, ConstituentId, Model, Ownership, PartyId};
+use crate::snapshot::Snapshot;
+
+/// Which links reach travels along.
+///
+/// # Example
+/// ```
+/// use covalence::{Hops, ReachOptions};
+///
+/// let only_platforms = ReachOptions::new().hops(Hops::Channels);
+/// # let _ = only_platforms;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Hops {
+    /// Relationships only: word of mouth.
+    Relationships,
+    /// The source's channels only: broadcast.
+    Channels,
+    /// Both (the default).
+    #[default]
+    Both,
+}
+
+/// Options for [`Model::reach`].
+///
+/// # Example
+/// ```
+/// use covalence::ReachOptions;
+///
+/// let options = ReachOptions::new().max_hops(3).context("support").unknown_trust(0.4);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ReachOptions {
+    source: Option<PartyId>,
+    max_hops: u32,
+    context: Option<String>,
+    hops: Hops,
+    unknown_trust: f64,
+}
+
+impl Default for ReachOptions {
+    fn default() -> ReachOptions {
+        ReachOptions {
+            source: None,
+            max_hops: 2,
+            context: None,
+            hops: Hops::Both,
+            unknown_trust: 0.5,
+        }
+    }
+}
+
+impl ReachOptions {
+    /// From the focal organization, 2 hops, absolute trust, relationships and
+    /// channels, unknown trust counted as 0.5.
+    ///
+    /// ```
+    /// let options = covalence::ReachOptions::new();
+    /// # let _ = options;
+    /// ```
+    pub fn new() -> ReachOptions {
+        ReachOptions::default()
+    }
+
+    /// Reach from this party instead of the focal organization.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let options = covalence::ReachOptions::new().source(model.lookup("community")?);
+    /// # let _ = options;
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn source(mut self, source: PartyId) -> ReachOptions {
+        self.source = Some(source);
+        self
+    }
+
+    /// How many hops reach may travel (default 2). A relationship is a hop; the
+    /// source's presence on a channel to a group present there is one hop.
+    ///
+    /// ```
+    /// let options = covalence::ReachOptions::new().max_hops(3);
+    /// # let _ = options;
+    /// ```
+    pub fn max_hops(mut self, max_hops: u32) -> ReachOptions {
+        self.max_hops = max_hops;
+        self
+    }
+
+    /// Weigh word of mouth and effective reach by trust in this context (each
+    /// opinion falls back to the absolute one). Default: absolute trust.
+    ///
+    /// ```
+    /// let options = covalence::ReachOptions::new().context("privacy");
+    /// # let _ = options;
+    /// ```
+    pub fn context(mut self, context: impl Into<String>) -> ReachOptions {
+        self.context = Some(context.into());
+        self
+    }
+
+    /// Which links to travel. Default: [`Hops::Both`].
+    ///
+    /// ```
+    /// let options = covalence::ReachOptions::new().hops(covalence::Hops::Relationships);
+    /// # let _ = options;
+    /// ```
+    pub fn hops(mut self, hops: Hops) -> ReachOptions {
+        self.hops = hops;
+        self
+    }
+
+    /// The trust, in `[0, 1]`, assumed where nothing is known: a relationship with no
+    /// opinion in that direction, or a group with no path of trust to the source.
+    /// Default 0.5, the base rate of a vacuous opinion.
+    ///
+    /// ```
+    /// let options = covalence::ReachOptions::new().unknown_trust(0.3);
+    /// # let _ = options;
+    /// ```
+    pub fn unknown_trust(mut self, unknown_trust: f64) -> ReachOptions {
+        self.unknown_trust = unknown_trust;
+        self
+    }
+}
+
+/// On what a group's trust in the source rests.
+///
+/// # Example
+/// ```
+/// use covalence::{Model, ReachOptions, TrustBasis};
+///
+/// let model = Model::sample();
+/// let reach = model.reach(&ReachOptions::new())?;
+/// assert!(reach.constituents.iter().any(|c| c.trust_basis == TrustBasis::Direct));
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TrustBasis {
+    /// The group's own trust in the source (declared and observed).
+    Direct,
+    /// Inferred along the most certain path of trust to the source.
+    Inferred,
+    /// Nothing known: the unknown-trust assumption of the options.
+    Unknown,
+}
+
+/// One constituent group reached.
+///
+/// # Example
+/// ```
+/// let model = covalence::Model::sample();
+/// let reach = model.reach(&covalence::ReachOptions::new())?;
+/// let first = &reach.constituents[0];
+/// assert!(first.hop >= 1 && (0.0..=1.0).contains(&first.probability));
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ConstituentReach {
+    /// The group.
+    pub constituent: ConstituentId,
+    /// Hops from the source (1: directly related, or present on a channel the source
+    /// is on).
+    pub hop: u32,
+    /// Probability that a member is reached.
+    pub probability: f64,
+    /// The group's projected trust in the source.
+    pub trust: f64,
+    /// What `trust` rests on.
+    pub trust_basis: TrustBasis,
+    /// The group's members.
+    pub members: u64,
+}
+
+/// One channel the source is present on, and what reach depends on it.
+///
+/// # Example
+/// ```
+/// let model = covalence::Model::sample();
+/// let reach = model.reach(&covalence::ReachOptions::new())?;
+/// for c in &reach.channels {
+///     assert!((0.0..=1.0).contains(&c.effective_dependency));
+/// }
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ChannelReach {
+    /// The channel.
+    pub channel: ChannelId,
+    /// Who controls it.
+    pub ownership: Ownership,
+    /// People present there (members times share, summed over groups).
+    pub exposure: f64,
+    /// This channel's part of all exposure on the source's channels.
+    pub exposure_share: f64,
+    /// People reached only through this channel: raw reach lost without it.
+    pub unique_reach: u64,
+    /// Share of expected reach lost if the channel disappeared, in `[0, 1]`.
+    pub expected_dependency: f64,
+    /// Share of effective reach lost if the channel disappeared, in `[0, 1]`.
+    pub effective_dependency: f64,
+}
+
+/// How many people a party reaches (scale), and how many of them trust it (value).
+///
+/// # Example
+/// ```
+/// let model = covalence::Model::sample();
+/// let reach = model.reach(&covalence::ReachOptions::new())?;
+/// assert!(reach.effective <= reach.expected && reach.expected <= reach.raw as f64);
+/// println!("scale {} people, value {:.0}: ratio {:.2}", reach.raw, reach.effective,
+///     reach.scale_vs_value.unwrap_or(0.0));
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Reach {
+    /// The party reach is measured from.
+    pub source: PartyId,
+    /// The hop limit used.
+    pub max_hops: u32,
+    /// Raw reach: members of the distinct groups reached within the hop limit, declared
+    /// overlaps subtracted. The scale number.
+    pub raw: u64,
+    /// Expected reach: members weighted by the probability of being reached.
+    pub expected: f64,
+    /// Effective reach: expected reach weighted by each group's trust in the source.
+    /// The value number.
+    pub effective: f64,
+    /// `effective / raw`: how much of the scale is value; `None` when nothing is
+    /// reached.
+    pub scale_vs_value: Option<f64>,
+    /// The groups reached, in the model's party order.
+    pub constituents: Vec<ConstituentReach>,
+    /// The source's channels, in the model's channel order.
+    pub channels: Vec<ChannelReach>,
+    /// Herfindahl-Hirschman index of the channels' exposure shares, in `[1/n, 1]` for
+    /// n channels with exposure: 1 means one channel carries everything.
+    pub hhi: Option<f64>,
+    /// Share of effective reach lost if every rented (commercial) channel
+    /// disappeared at once, in `[0, 1]`.
+    pub rented_dependency: f64,
+    /// The rented channel whose loss would cost the most effective reach, and that
+    /// share.
+    pub largest_rented: Option<(ChannelId, f64)>,
+}
+
+/// The probability and hop of every party for one set of channels.
+struct Spread {
+    hop: Vec<u32>,
+    probability: Vec<f64>,
+}
+
+/// Raw, expected and effective people for a spread.
+#[derive(Clone, Copy)]
+struct Totals {
+    raw: u64,
+    expected: f64,
+    effective: f64,
+}
+
+/// A channel the source is on: its audience as (party, share), share > 0.
+struct Audience {
+    channel: ChannelId,
+    ownership: Ownership,
+    members: Vec<(u32, f64)>,
+}
+
+struct Inputs<'a> {
+    snapshot: &'a Snapshot,
+    model: &'a Model,
+    source: u32,
+    max_hops: u32,
+    hops: Hops,
+    context: Option<u16>,
+    unknown: f64,
+    weights: &'a [f64],
+    audiences: Vec<Audience>,
+    /// Members per dense index (0 for organizations and the source).
+    members: Vec<u64>,
+    /// Overlaps as (a, b, shared) in dense indices.
+    overlaps: Vec<(u32, u32, u64)>,
+    /// Each party's trust in the source.
+    trust: Vec<f64>,
+    /// Per relationship-neighbour entry: the trust word of mouth travels with.
+    relays: Vec<f64>,
+}
+
+impl Inputs<'_> {
+    /// The trust carried by word of mouth along a relationship: `g`'s trust in the
+    /// neighbour, at trust edge position `k` (`u32::MAX`: none declared).
+    fn relay(&self, g: u32, k: u32) -> f64 {
+        if k == u32::MAX {
+            return self.unknown;
+        }
+        let w = self.weights.get(k as usize).copied().unwrap_or(0.0);
+        if w > 0.0
+            || self
+                .snapshot
+                .opinion(self.model, g, k as usize, self.context)
+                .is_some()
+        {
+            w
+        } else {
+            self.unknown
+        }
+    }
+
+    /// Hops and probabilities, without the channels `excluded` says to drop.
+    ///
+    /// Hops are breadth-first distances. Probabilities follow
+    /// `P_k(g) = 1 - (1 - C(g)) Π_h (1 - P_{k-1}(h) T(g, h))` for k = 1..max_hops, where
+    /// `C(g) = 1 - Π_c (1 - share_gc)` over the source's channels, `h` runs over g's
+    /// relationship neighbours and `T(g, h)` is g's trust in h; a group related to the
+    /// source has P = 1. Every route within the hop limit counts, so adding a link
+    /// never lowers a probability and removing one never raises it. Costs
+    /// O(max_hops × (parties + relationships)) over the parties within reach.
+    fn spread(&self, excluded: &dyn Fn(&Audience) -> bool) -> Spread {
+        let n = self.snapshot.len();
+        let mut hop = vec![u32::MAX; n];
+        let mut probability = vec![0.0f64; n];
+        if let (Some(h), Some(p)) = (
+            hop.get_mut(self.source as usize),
+            probability.get_mut(self.source as usize),
+        ) {
+            *h = 0;
+            *p = 1.0;
+        }
+        if self.max_hops == 0 {
+            return Spread { hop, probability };
+        }
+        let neighbors = self.snapshot.neighbors();
+        let relationships = matches!(self.hops, Hops::Relationships | Hops::Both);
+        let channels = matches!(self.hops, Hops::Channels | Hops::Both);
+        // Channel routes, and the first ring.
+        let mut channel_miss = vec![1.0f64; n];
+        let mut ball: Vec<u32> = Vec::new();
+        let visit = |i: u32, depth: u32, hop: &mut Vec<u32>, ball: &mut Vec<u32>| {
+            if let Some(h) = hop.get_mut(i as usize)
+                && *h == u32::MAX
+            {
+                *h = depth;
+                ball.push(i);
+            }
+        };
+        if channels {
+            for audience in self.audiences.iter().filter(|a| !excluded(a)) {
+                for &(g, share) in &audience.members {
+                    if let Some(m) = channel_miss.get_mut(g as usize) {
+                        *m *= 1.0 - share.clamp(0.0, 1.0);
+                    }
+                    visit(g, 1, &mut hop, &mut ball);
+                }
+            }
+        }
+        let mut direct = vec![false; n];
+        if relationships {
+            for (g, _) in neighbors.row(self.source) {
+                if let Some(d) = direct.get_mut(g as usize) {
+                    *d = true;
+                }
+                visit(g, 1, &mut hop, &mut ball);
+            }
+            // Breadth-first rings beyond the first.
+            let mut start = 0;
+            for depth in 2..=self.max_hops {
+                let end = ball.len();
+                if start == end {
+                    break;
+                }
+                for at in start..end {
+                    let Some(&h) = ball.get(at) else { break };
+                    for (g, _) in neighbors.row(h) {
+                        visit(g, depth, &mut hop, &mut ball);
+                    }
+                }
+                start = end;
+            }
+        }
+        ball.sort_unstable();
+        // Probabilities, one hop further each round.
+        let mut next = probability.clone();
+        for _ in 0..self.max_hops {
+            let mut changed = false;
+            for &g in &ball {
+                let gi = g as usize;
+                let p = if direct.get(gi).copied().unwrap_or(false) {
+                    1.0
+                } else {
+                    let mut miss = channel_miss.get(gi).copied().unwrap_or(1.0);
+                    if relationships {
+                        for (place, h, _) in neighbors.entries(g) {
+                            let ph = probability.get(h as usize).copied().unwrap_or(0.0);
+                            if ph > 0.0 {
+                                let relay = self.relays.get(place).copied().unwrap_or(0.0);
+                                miss *= 1.0 - (ph * relay).clamp(0.0, 1.0);
+                            }
+                        }
+                    }
+                    1.0 - miss
+                };
+                if let Some(slot) = next.get_mut(gi) {
+                    changed |= *slot != p;
+                    *slot = p;
+                }
+            }
+            std::mem::swap(&mut probability, &mut next);
+            if !changed {
+                break;
+            }
+            next.copy_from_slice(&probability);
+        }
+        Spread { hop, probability }
+    }
+
+    /// People for a spread. Overlaps are subtracted pairwise (`Σ m P - Σ s Pa Pb`, and
+    /// with trust `Σ m P T - Σ s Pa Pb Ta Tb`); each figure is kept within
+    /// `0 <= effective <= expected <= raw`, which the formulas guarantee when no group's
+    /// declared overlaps exceed its members.
+    fn totals(&self, spread: &Spread) -> Totals {
+        let reached = |i: u32| {
+            spread
+                .hop
+                .get(i as usize)
+                .is_some_and(|&h| h != u32::MAX && h <= self.max_hops)
+        };
+        let p = |i: u32| {
+            if reached(i) {
+                spread.probability.get(i as usize).copied().unwrap_or(0.0)
+            } else {
+                0.0
+            }
+        };
+        let t = |i: u32| self.trust.get(i as usize).copied().unwrap_or(0.0);
+        let (mut raw, mut expected, mut effective, mut largest) = (0i128, 0.0f64, 0.0f64, 0i128);
+        for (i, &m) in (0u32..).zip(&self.members) {
+            if m > 0 && reached(i) {
+                raw += i128::from(m);
+                largest = largest.max(i128::from(m));
+                expected += m as f64 * p(i);
+                effective += m as f64 * p(i) * t(i);
+            }
+        }
+        for &(a, b, shared) in &self.overlaps {
+            if reached(a) && reached(b) {
+                raw -= i128::from(shared);
+                expected -= shared as f64 * p(a) * p(b);
+                effective -= shared as f64 * p(a) * p(b) * t(a) * t(b);
+            }
+        }
+        let raw = u64::try_from(raw.max(largest)).unwrap_or(u64::MAX);
+        let expected = expected.clamp(0.0, raw as f64);
+        let effective = effective.clamp(0.0, expected);
+        Totals {
+            raw,
+            expected,
+            effective,
+        }
+    }
+}
+
+/// Each party's projected trust in the source: direct where it has an opinion,
+/// else inferred along the most certain path to the source (Dijkstra on `-ln P` over
+/// incoming trust edges, the chain's opinion as in [`Model::trust_paths`]), else the
+/// unknown-trust assumption.
+fn trust_in_source(
+    snapshot: &Snapshot,
+    model: &Model,
+    source: u32,
+    context: Option<u16>,
+    weights: &[f64],
+    unknown: f64,
+) -> (Vec<f64>, Vec<crate::TrustBasis>) {
+    let n = snapshot.len();
+    let mut trust = vec![unknown; n];
+    let mut basis = vec![crate::TrustBasis::Unknown; n];
+    let incoming = snapshot.incoming();
+    // Direct opinions.
+    for (u, k) in incoming.row(source) {
+        if let Some(o) = snapshot.opinion(model, u, k as usize, context)
+            && let (Some(t), Some(b)) = (trust.get_mut(u as usize), basis.get_mut(u as usize))
+        {
+            *t = o.projected();
+            *b = crate::TrustBasis::Direct;
+        }
+    }
+    // Inferred: most certain path u -> ... -> source.
+    let mut cost = vec![f64::INFINITY; n];
+    let mut referral = vec![0.0f64; n];
+    let mut last = vec![[0.0f64; 3]; n];
+    let mut done = vec![false; n];
+    if let Some(c) = cost.get_mut(source as usize) {
+        *c = 0.0;
+    }
+    let mut heap = BinaryHeap::new();
+    heap.push(Reverse((0.0f64.to_bits(), source)));
+    while let Some(Reverse((bits, v))) = heap.pop() {
+        let vi = v as usize;
+        if done.get(vi).copied().unwrap_or(true) || cost.get(vi).is_none_or(|c| c.to_bits() != bits) {
+            continue;
+        }
+        if let Some(d) = done.get_mut(vi) {
+            *d = true;
+        }
+        let cv = cost.get(vi).copied().unwrap_or(f64::INFINITY);
+        for (u, k) in incoming.row(v) {
+            let ui = u as usize;
+            let p = weights.get(k as usize).copied().unwrap_or(0.0);
+            if p <= 0.0 || done.get(ui).copied().unwrap_or(true) {
+                continue;
+            }
+            let candidate = cv - p.ln();
+            if candidate < cost.get(ui).copied().unwrap_or(0.0) {
+                let (r, l) = if v == source {
+                    let Some(o) = snapshot.opinion(model, u, k as usize, context) else {
+                        continue;
+                    };
+                    (1.0, [o.belief(), o.disbelief(), o.base_rate()])
+                } else {
+                    (
+                        p * referral.get(vi).copied().unwrap_or(0.0),
+                        last.get(vi).copied().unwrap_or([0.0; 3]),
+                    )
+                };
+                if let (Some(c), Some(rr), Some(ll)) =
+                    (cost.get_mut(ui), referral.get_mut(ui), last.get_mut(ui))
+                {
+                    *c = candidate;
+                    *rr = r;
+                    *ll = l;
+                }
+                heap.push(Reverse((candidate.to_bits(), u)));
+            }
+        }
+    }
+    for i in 0..n {
+        let is_unknown = basis.get(i) == Some(&crate::TrustBasis::Unknown);
+        if is_unknown && i != source as usize && cost.get(i).is_some_and(|c| c.is_finite()) {
+            let r = referral.get(i).copied().unwrap_or(0.0);
+            let [b, d, a] = last.get(i).copied().unwrap_or([0.0; 3]);
+            let opinion = crate::Opinion::normalized(r * b, r * d, a);
+            if let (Some(t), Some(bs)) = (trust.get_mut(i), basis.get_mut(i)) {
+                *t = opinion.projected();
+                *bs = crate::TrustBasis::Inferred;
+            }
+        }
+    }
+    (trust, basis)
+}
+
+impl Model {
+    /// How many people a party reaches, how many of them trust it, and how much of
+    /// that depends on each channel (the scale-versus-value question).
+    ///
+    /// Reach travels from the source (the focal organization unless the options name
+    /// another party) along relationships (each a hop, in either direction) and the
+    /// source's channels (source to a group present there: one hop), within
+    /// `max_hops`:
+    /// - **raw** reach counts the members of the groups reached, declared overlaps
+    ///   subtracted;
+    /// - **expected** reach weighs them by the probability of being reached: 1 for a
+    ///   group related to the source; `1 - Π_c (1 - share)` over the source's channels;
+    ///   through a group `h` one hop closer, `P(h)` times the group's trust in `h`
+    ///   (word of mouth travels along trust; an undeclared direction counts as the
+    ///   unknown trust); routes combine as independent, `1 - Π (1 - p)`;
+    /// - **effective** reach weighs expected reach by each group's projected trust in
+    ///   the source: direct, else inferred (most certain path), else the unknown trust.
+    ///
+    /// For each of the source's channels it reports the exposure share, the people
+    /// reached only through it and the share of expected and effective reach lost
+    /// without it; then the HHI of exposure shares and the share of effective reach
+    /// that depends on rented channels. Each dependency recomputes the spread without
+    /// the channel (the model is not rebuilt): O((channels + 1) × (parties +
+    /// relationships + presences)) in all, plus one Dijkstra for inferred trust.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for a source or context not in the model;
+    /// [`ErrorKind::InvalidValue`] for an unknown trust outside `[0, 1]`.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Model, ReachOptions};
+    ///
+    /// let model = Model::sample();
+    /// let reach = model.reach(&ReachOptions::new())?;
+    /// println!("raw {} people; effective {:.0}", reach.raw, reach.effective);
+    /// if let Some((platform, share)) = reach.largest_rented {
+    ///     println!("{} carries {:.0}% of effective reach", model.channel(platform)?.key, share * 100.0);
+    /// }
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn reach(&self, options: &ReachOptions) -> Result<Reach, Error> {
+        let context = options
+            .context
+            .as_deref()
+            .map(|c| self.context_index(c))
+            .transpose()?;
+        if !(options.unknown_trust.is_finite() && (0.0..=1.0).contains(&options.unknown_trust)) {
+            return Err(Error::invalid(format!(
+                "unknown trust must be in [0, 1], got {}",
+                options.unknown_trust
+            )));
+        }
+        let source_id = options.source.unwrap_or_else(|| self.focal().into());
+        self.party_data(source_id)
+            .map_err(|e| e.context("reach source"))?;
+        let snapshot = self.snapshot();
+        let source = snapshot.index(source_id).ok_or_else(|| {
+            Error::new(
+                ErrorKind::NotFound,
+                format!("reach source: {source_id} is not in this model"),
+            )
+        })?;
+        let weights = snapshot.weights(self, context);
+        let dense = |p: PartyId| snapshot.index(p);
+        let mut members = vec![0u64; snapshot.len()];
+        for (id, c) in self.constituents() {
+            if let Some(i) = dense(id.into())
+                && i != source
+                && let Some(m) = members.get_mut(i as usize)
+            {
+                *m = c.members;
+            }
+        }
+        let overlaps = self
+            .overlaps()
+            .filter_map(|o| Some((dense(o.a.into())?, dense(o.b.into())?, o.shared_members)))
+            .collect();
+        let mut audiences: Vec<Audience> = Vec::new();
+        for (channel, c) in self.channels() {
+            if self.presence(source_id, channel).is_some_and(|s| s > 0.0) {
+                let members = self
+                    .presences()
+                    .filter(|p| p.channel == channel && p.share > 0.0 && p.party != source_id)
+                    .filter_map(|p| Some((dense(p.party)?, p.share)))
+                    .collect();
+                audiences.push(Audience {
+                    channel,
+                    ownership: c.ownership,
+                    members,
+                });
+            }
+        }
+        let (trust, basis) =
+            trust_in_source(&snapshot, self, source, context, weights, options.unknown_trust);
+        let mut inputs = Inputs {
+            snapshot: &snapshot,
+            model: self,
+            source,
+            max_hops: options.max_hops,
+            hops: options.hops,
+            context,
+            unknown: options.unknown_trust,
+            weights,
+            audiences,
+            members,
+            overlaps,
+            trust,
+            relays: Vec::new(),
+        };
+        let neighbors = snapshot.neighbors();
+        let mut relays = vec![0.0; neighbors.len()];
+        for g in 0..snapshot.len() as u32 {
+            for (place, _, k) in neighbors.entries(g) {
+                if let Some(r) = relays.get_mut(place) {
+                    *r = inputs.relay(g, k);
+                }
+            }
+        }
+        inputs.relays = relays;
+        let spread = inputs.spread(&|_| false);
+        let all = inputs.totals(&spread);
+        let share_lost = |before: f64, after: f64| {
+            if before > 0.0 {
+                ((before - after) / before).clamp(0.0, 1.0)
+            } else {
+                0.0
+            }
+        };
+        let exposure = |a: &Audience| {
+            a.members
+                .iter()
+                .map(|&(g, share)| inputs.members.get(g as usize).copied().unwrap_or(0) as f64 * share)
+                .sum::<f64>()
+        };
+        let total_exposure: f64 = inputs.audiences.iter().map(exposure).sum();
+        let mut channels = Vec::with_capacity(inputs.audiences.len());
+        for audience in &inputs.audiences {
+            let without = inputs.totals(&inputs.spread(&|a| a.channel == audience.channel));
+            let e = exposure(audience);
+            channels.push(ChannelReach {
+                channel: audience.channel,
+                ownership: audience.ownership,
+                exposure: e,
+                exposure_share: if total_exposure > 0.0 {
+                    e / total_exposure
+                } else {
+                    0.0
+                },
+                unique_reach: all.raw.saturating_sub(without.raw),
+                expected_dependency: share_lost(all.expected, without.expected),
+                effective_dependency: share_lost(all.effective, without.effective),
+            });
+        }
+        let exposed: Vec<f64> = channels
+            .iter()
+            .map(|c| c.exposure_share)
+            .filter(|s| *s > 0.0)
+            .collect();
+        let hhi = (!exposed.is_empty()).then(|| exposed.iter().map(|s| s * s).sum());
+        let no_rented = inputs.totals(&inputs.spread(&|a| a.ownership.is_rented()));
+        let largest_rented = channels
+            .iter()
+            .filter(|c| c.ownership.is_rented())
+            .max_by(|a, b| a.effective_dependency.total_cmp(&b.effective_dependency))
+            .map(|c| (c.channel, c.effective_dependency));
+        let constituents = self
+            .constituents()
+            .filter_map(|(id, c)| {
+                let i = dense(id.into())?;
+                let h = spread.hop.get(i as usize).copied()?;
+                (i != source && h != u32::MAX && h <= options.max_hops).then(|| ConstituentReach {
+                    constituent: id,
+                    hop: h,
+                    probability: spread.probability.get(i as usize).copied().unwrap_or(0.0),
+                    trust: inputs.trust.get(i as usize).copied().unwrap_or(0.0),
+                    trust_basis: basis
+                        .get(i as usize)
+                        .copied()
+                        .unwrap_or(crate::TrustBasis::Unknown),
+                    members: c.members,
+                })
+            })
+            .collect();
+        Ok(Reach {
+            source: source_id,
+            max_hops: options.max_hops,
+            raw: all.raw,
+            expected: all.expected,
+            effective: all.effective,
+            scale_vs_value: (all.raw > 0).then(|| all.effective / all.raw as f64),
+            constituents,
+            channels,
+            hhi,
+            rented_dependency: share_lost(all.effective, no_rented.effective),
+            largest_rented,
+        })
+    }
+}
