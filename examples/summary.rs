@@ -180,6 +180,54 @@ fn print(model: &Model) -> Result<(), covalence::Error> {
         settings.period.name()
     );
 
+    println!("\n## Do they trust us?");
+    for (id, c) in model.constituents() {
+        let trust = model.trust(id.into(), focal_id, None)?;
+        let Some(opinion) = trust.opinion else { continue };
+        let contexts: Vec<String> = trust
+            .profile
+            .contexts
+            .iter()
+            .map(|(name, o)| format!("{name} {:.2}", o.projected()))
+            .collect();
+        let kind = if trust.contextual {
+            "contextual"
+        } else {
+            "absolute"
+        };
+        let detail = if contexts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", contexts.join(", "))
+        };
+        println!(
+            "- {:<28} {:.2}, {kind}{detail}",
+            c.display_name(),
+            opinion.projected()
+        );
+    }
+
+    let reach = model.reach(&covalence::ReachOptions::new())?;
+    println!("\n## Scale and value");
+    println!(
+        "Raw reach {} people; expected {:.0}; effective (trusted) {:.0}: {:.0}% of the scale.",
+        reach.raw,
+        reach.expected,
+        reach.effective,
+        100.0 * reach.scale_vs_value.unwrap_or(0.0)
+    );
+    let rented: f64 = reach
+        .channels
+        .iter()
+        .filter(|c| c.ownership.is_rented())
+        .map(|c| c.exposure_share)
+        .sum();
+    println!(
+        "Commercial platforms hold {:.0}% of the exposure; {:.0}% of effective reach depends on them.",
+        100.0 * rented,
+        100.0 * reach.rented_dependency
+    );
+
     println!("\n## What is said about {}", focal.display_name());
     for o in model.observations().filter(|o| o.about == focal_id) {
         let channel = model.channel(o.channel)?;
