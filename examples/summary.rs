@@ -225,7 +225,7 @@ fn print(model: &Model) -> Result<(), covalence::Error> {
     println!(
         "Commercial platforms hold {:.0}% of the exposure; {:.0}% of effective reach depends on them.",
         100.0 * rented,
-        100.0 * reach.rented_dependency
+        100.0 * reach.rented_effective_dependency
     );
 
     println!("\n## What is said about {}", focal.display_name());

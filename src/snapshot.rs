@@ -93,6 +93,14 @@ impl Adjacency {
             .map(move |(j, (node, edge))| (start + j, node, edge))
     }
 
+    /// The place of `node` in the row of `i` (rows are sorted): O(log degree).
+    pub(crate) fn find(&self, i: u32, node: u32) -> Option<usize> {
+        let start = self.offsets.get(i as usize).copied().unwrap_or(0) as usize;
+        let end = self.offsets.get(i as usize + 1).copied().unwrap_or(0) as usize;
+        let row = self.nodes.get(start..end.max(start))?;
+        row.binary_search(&node).ok().map(|j| start + j)
+    }
+
     /// How many entries all rows hold.
     pub(crate) fn len(&self) -> usize {
         self.nodes.len()

@@ -434,8 +434,19 @@ impl Edit {
                 if ga == gb {
                     return Ok(());
                 }
-                let smaller = model.constituent(ga)?.members.min(model.constituent(gb)?.members);
-                // Truncation keeps the count within the smaller group.
+                // Room left in each group once its other overlaps are counted.
+                let room = |g: crate::model::ConstituentId| -> Result<u64, Error> {
+                    let others: u64 = model
+                        .overlaps()
+                        .filter(|o| {
+                            (o.a == g || o.b == g) && !((o.a == ga && o.b == gb) || (o.a == gb && o.b == ga))
+                        })
+                        .map(|o| o.shared_members)
+                        .sum();
+                    Ok(model.constituent(g)?.members.saturating_sub(others))
+                };
+                let smaller = room(ga)?.min(room(gb)?);
+                // Truncation keeps the count within the room.
                 let shared = (smaller as f64 * share.clamp(0.0, 1.0)) as u64;
                 model.set_overlap(ga, gb, shared.min(smaller)).map(drop)
             }
@@ -474,12 +485,12 @@ impl Edit {
                 let Some(g) = pick(&ids(model.constituents()), *who) else {
                     return Ok(());
                 };
-                let floor = model
+                let floor: u64 = model
                     .overlaps()
                     .filter(|o| o.a == g || o.b == g)
                     .map(|o| o.shared_members)
-                    .max()
-                    .unwrap_or(1);
+                    .sum::<u64>()
+                    .max(1);
                 model.update_constituent(g, |c| c.members = (*members).max(floor))
             }
             Op::SetKind { which, kind: k } => {

@@ -232,8 +232,13 @@ pub struct Reach {
     pub source: PartyId,
     /// The hop limit used.
     pub max_hops: u32,
+    /// The links travelled.
+    pub hops: Hops,
+    /// The trust context used, if any.
+    pub context: Option<String>,
     /// Raw reach: members of the distinct groups reached within the hop limit, declared
-    /// overlaps subtracted. The scale number.
+    /// overlaps subtracted (the source's own members and overlaps left out). The scale
+    /// number.
     pub raw: u64,
     /// Expected reach: members weighted by the probability of being reached.
     pub expected: f64,
@@ -245,17 +250,19 @@ pub struct Reach {
     pub scale_vs_value: Option<f64>,
     /// The groups reached, in the model's party order.
     pub constituents: Vec<ConstituentReach>,
-    /// The source's channels, in the model's channel order.
+    /// The source's channels, in the model's channel order; empty when reach does not
+    /// travel channels.
     pub channels: Vec<ChannelReach>,
     /// Herfindahl-Hirschman index of the channels' exposure shares, in `[1/n, 1]` for
-    /// n channels with exposure: 1 means one channel carries everything.
-    pub hhi: Option<f64>,
+    /// n channels with exposure (1: one channel carries all exposure); `None` without
+    /// exposure.
+    pub exposure_hhi: Option<f64>,
     /// Share of effective reach lost if every rented (commercial) channel
     /// disappeared at once, in `[0, 1]`.
-    pub rented_dependency: f64,
-    /// The rented channel whose loss would cost the most effective reach, and that
-    /// share.
-    pub largest_rented: Option<(ChannelId, f64)>,
+    pub rented_effective_dependency: f64,
+    /// The rented channel whose loss alone would cost the most effective reach (ties
+    /// to the first key); `None` when no rented channel carries any.
+    pub largest_rented: Option<ChannelId>,
 }
 
 /// The probability and hop of every party for one set of channels.
@@ -272,62 +279,48 @@ struct Totals {
     effective: f64,
 }
 
-/// A channel the source is on: its audience as (party, share), share > 0.
+/// A channel the source is on: its audience of constituent groups, as (party, share)
+/// with share > 0.
 struct Audience {
     channel: ChannelId,
     ownership: Ownership,
     members: Vec<(u32, f64)>,
 }
 
+/// The largest hop limit accepted: well beyond any network's diameter.
+const MAX_HOPS: u32 = 100;
+
 struct Inputs<'a> {
     snapshot: &'a Snapshot,
-    model: &'a Model,
     source: u32,
     max_hops: u32,
     hops: Hops,
-    context: Option<u16>,
-    unknown: f64,
-    weights: &'a [f64],
     audiences: Vec<Audience>,
     /// Members per dense index (0 for organizations and the source).
     members: Vec<u64>,
-    /// Overlaps as (a, b, shared) in dense indices.
+    /// Overlaps as (a, b, shared) in dense indices, the source's left out.
     overlaps: Vec<(u32, u32, u64)>,
     /// Each party's trust in the source.
     trust: Vec<f64>,
-    /// Per relationship-neighbour entry: the trust word of mouth travels with.
+    /// Per relationship-neighbour entry (g's row, neighbour h): g's trust in h, the
+    /// trust word of mouth from h to g travels with.
     relays: Vec<f64>,
+    /// Per entry (g's row, h): the place of the entry (h's row, g).
+    reverse: Vec<u32>,
 }
 
 impl Inputs<'_> {
-    /// The trust carried by word of mouth along a relationship: `g`'s trust in the
-    /// neighbour, at trust edge position `k` (`u32::MAX`: none declared).
-    fn relay(&self, g: u32, k: u32) -> f64 {
-        if k == u32::MAX {
-            return self.unknown;
-        }
-        let w = self.weights.get(k as usize).copied().unwrap_or(0.0);
-        if w > 0.0
-            || self
-                .snapshot
-                .opinion(self.model, g, k as usize, self.context)
-                .is_some()
-        {
-            w
-        } else {
-            self.unknown
-        }
-    }
-
     /// Hops and probabilities, without the channels `excluded` says to drop.
     ///
-    /// Hops are breadth-first distances. Probabilities follow
-    /// `P_k(g) = 1 - (1 - C(g)) Π_h (1 - P_{k-1}(h) T(g, h))` for k = 1..max_hops, where
-    /// `C(g) = 1 - Π_c (1 - share_gc)` over the source's channels, `h` runs over g's
-    /// relationship neighbours and `T(g, h)` is g's trust in h; a group related to the
-    /// source has P = 1. Every route within the hop limit counts, so adding a link
-    /// never lowers a probability and removing one never raises it. Costs
-    /// O(max_hops × (parties + relationships)) over the parties within reach.
+    /// Hops are breadth-first distances. Probabilities pass messages along
+    /// relationships for `max_hops` rounds: `M(h→g)`, the chance that h is reached
+    /// other than through g, is 1 for the source and the groups related to it, and
+    /// otherwise `1 - (1 - C(h)) Π_{j ≠ g} (1 - M(j→h) T(h, j))`, where
+    /// `C(h) = 1 - Π_c (1 - share_hc)` over the source's channels and `T(h, j)` is h's
+    /// trust in j; then `P(g) = 1 - (1 - C(g)) Π_h (1 - M(h→g) T(g, h))`. A group's
+    /// own word of mouth never comes straight back to it, adding a link never lowers a
+    /// probability and removing one never raises it. Costs O(max_hops × (parties +
+    /// relationships)) over the parties within reach.
     fn spread(&self, excluded: &dyn Fn(&Audience) -> bool) -> Spread {
         let n = self.snapshot.len();
         let mut hop = vec![u32::MAX; n];
@@ -345,7 +338,6 @@ impl Inputs<'_> {
         let neighbors = self.snapshot.neighbors();
         let relationships = matches!(self.hops, Hops::Relationships | Hops::Both);
         let channels = matches!(self.hops, Hops::Channels | Hops::Both);
-        // Channel routes, and the first ring.
         let mut channel_miss = vec![1.0f64; n];
         let mut ball: Vec<u32> = Vec::new();
         let visit = |i: u32, depth: u32, hop: &mut Vec<u32>, ball: &mut Vec<u32>| {
@@ -366,15 +358,18 @@ impl Inputs<'_> {
                 }
             }
         }
-        let mut direct = vec![false; n];
+        // Parties reached for sure: the source and the groups related to it.
+        let mut sure = vec![false; n];
+        if let Some(s) = sure.get_mut(self.source as usize) {
+            *s = true;
+        }
         if relationships {
             for (g, _) in neighbors.row(self.source) {
-                if let Some(d) = direct.get_mut(g as usize) {
+                if let Some(d) = sure.get_mut(g as usize) {
                     *d = true;
                 }
                 visit(g, 1, &mut hop, &mut ball);
             }
-            // Breadth-first rings beyond the first.
             let mut start = 0;
             for depth in 2..=self.max_hops {
                 let end = ball.len();
@@ -391,45 +386,86 @@ impl Inputs<'_> {
             }
         }
         ball.sort_unstable();
-        // Probabilities, one hop further each round.
-        let mut next = probability.clone();
-        for _ in 0..self.max_hops {
-            let mut changed = false;
-            for &g in &ball {
-                let gi = g as usize;
-                let p = if direct.get(gi).copied().unwrap_or(false) {
-                    1.0
-                } else {
-                    let mut miss = channel_miss.get(gi).copied().unwrap_or(1.0);
-                    if relationships {
-                        for (place, h, _) in neighbors.entries(g) {
-                            let ph = probability.get(h as usize).copied().unwrap_or(0.0);
-                            if ph > 0.0 {
-                                let relay = self.relays.get(place).copied().unwrap_or(0.0);
-                                miss *= 1.0 - (ph * relay).clamp(0.0, 1.0);
-                            }
+        let in_ball = |i: u32| hop.get(i as usize).is_some_and(|&h| h != u32::MAX);
+        // Messages, by entry (g's row, h): M(h→g).
+        let mut messages = vec![0.0f64; neighbors.len()];
+        if relationships {
+            let mut next = messages.clone();
+            let (mut entries, mut factors, mut leave_out) = (Vec::new(), Vec::new(), Vec::new());
+            let senders: Vec<u32> = std::iter::once(self.source).chain(ball.iter().copied()).collect();
+            for _ in 1..self.max_hops {
+                let mut changed = false;
+                for &h in &senders {
+                    let hi = h as usize;
+                    // h's row: factors (1 - M(j→h) T(h, j)) for each neighbour j.
+                    entries.clear();
+                    entries.extend(neighbors.entries(h).map(|(place, j, _)| (place, j)));
+                    factors.clear();
+                    for &(place, _) in &entries {
+                        let m = messages.get(place).copied().unwrap_or(0.0);
+                        let t = self.relays.get(place).copied().unwrap_or(0.0);
+                        factors.push(1.0 - (m * t).clamp(0.0, 1.0));
+                    }
+                    let is_sure = sure.get(hi).copied().unwrap_or(false);
+                    let own = channel_miss.get(hi).copied().unwrap_or(1.0);
+                    // Products of all factors but one, by prefix and suffix.
+                    leave_out.clear();
+                    let mut prefix = 1.0;
+                    for f in &factors {
+                        leave_out.push(prefix);
+                        prefix *= f;
+                    }
+                    let mut suffix = 1.0;
+                    for (slot, f) in leave_out.iter_mut().zip(&factors).rev() {
+                        *slot *= suffix;
+                        suffix *= f;
+                    }
+                    for (&(place, g), others) in entries.iter().zip(&leave_out) {
+                        if !in_ball(g) {
+                            continue;
+                        }
+                        let m = if is_sure { 1.0 } else { 1.0 - own * others };
+                        // Stored at the entry (g's row, h).
+                        let at = self.reverse.get(place).copied().unwrap_or(u32::MAX);
+                        if let Some(slot) = next.get_mut(at as usize) {
+                            changed |= *slot != m;
+                            *slot = m;
                         }
                     }
-                    1.0 - miss
-                };
-                if let Some(slot) = next.get_mut(gi) {
-                    changed |= *slot != p;
-                    *slot = p;
                 }
+                std::mem::swap(&mut messages, &mut next);
+                if !changed {
+                    break;
+                }
+                next.copy_from_slice(&messages);
             }
-            std::mem::swap(&mut probability, &mut next);
-            if !changed {
-                break;
+        }
+        for &g in &ball {
+            let gi = g as usize;
+            let p = if sure.get(gi).copied().unwrap_or(false) {
+                1.0
+            } else {
+                let mut miss = channel_miss.get(gi).copied().unwrap_or(1.0);
+                if relationships {
+                    for (place, _, _) in neighbors.entries(g) {
+                        let m = messages.get(place).copied().unwrap_or(0.0);
+                        let t = self.relays.get(place).copied().unwrap_or(0.0);
+                        miss *= 1.0 - (m * t).clamp(0.0, 1.0);
+                    }
+                }
+                1.0 - miss
+            };
+            if let Some(slot) = probability.get_mut(gi) {
+                *slot = p;
             }
-            next.copy_from_slice(&probability);
         }
         Spread { hop, probability }
     }
 
     /// People for a spread. Overlaps are subtracted pairwise (`Σ m P - Σ s Pa Pb`, and
-    /// with trust `Σ m P T - Σ s Pa Pb Ta Tb`); each figure is kept within
-    /// `0 <= effective <= expected <= raw`, which the formulas guarantee when no group's
-    /// declared overlaps exceed its members.
+    /// with trust `Σ m P T - Σ s Pa Pb Ta Tb`); as a group's overlaps never exceed its
+    /// members, `0 <= effective <= expected <= raw` holds (and is enforced against
+    /// rounding).
     fn totals(&self, spread: &Spread) -> Totals {
         let reached = |i: u32| {
             spread
@@ -445,11 +481,10 @@ impl Inputs<'_> {
             }
         };
         let t = |i: u32| self.trust.get(i as usize).copied().unwrap_or(0.0);
-        let (mut raw, mut expected, mut effective, mut largest) = (0i128, 0.0f64, 0.0f64, 0i128);
+        let (mut raw, mut expected, mut effective) = (0i128, 0.0f64, 0.0f64);
         for (i, &m) in (0u32..).zip(&self.members) {
             if m > 0 && reached(i) {
                 raw += i128::from(m);
-                largest = largest.max(i128::from(m));
                 expected += m as f64 * p(i);
                 effective += m as f64 * p(i) * t(i);
             }
@@ -461,7 +496,7 @@ impl Inputs<'_> {
                 effective -= shared as f64 * p(a) * p(b) * t(a) * t(b);
             }
         }
-        let raw = u64::try_from(raw.max(largest)).unwrap_or(u64::MAX);
+        let raw = u64::try_from(raw.max(0)).unwrap_or(u64::MAX);
         let expected = expected.clamp(0.0, raw as f64);
         let effective = effective.clamp(0.0, expected);
         Totals {
@@ -472,10 +507,10 @@ impl Inputs<'_> {
     }
 }
 
-/// Each party's projected trust in the source: direct where it has an opinion,
-/// else inferred along the most certain path to the source (Dijkstra on `-ln P` over
-/// incoming trust edges, the chain's opinion as in [`Model::trust_paths`]), else the
-/// unknown-trust assumption.
+/// Each party's projected trust in the source: direct where it has an opinion, else
+/// inferred along the most certain path to the source (Dijkstra on `-ln P` over
+/// incoming trust edges; equally certain paths are told apart by the higher chained
+/// opinion, then the lower party key), else the unknown-trust assumption.
 fn trust_in_source(
     snapshot: &Snapshot,
     model: &Model,
@@ -483,28 +518,35 @@ fn trust_in_source(
     context: Option<u16>,
     weights: &[f64],
     unknown: f64,
-) -> (Vec<f64>, Vec<crate::TrustBasis>) {
+) -> (Vec<f64>, Vec<TrustBasis>) {
     let n = snapshot.len();
     let mut trust = vec![unknown; n];
-    let mut basis = vec![crate::TrustBasis::Unknown; n];
+    let mut basis = vec![TrustBasis::Unknown; n];
     let incoming = snapshot.incoming();
-    // Direct opinions.
     for (u, k) in incoming.row(source) {
         if let Some(o) = snapshot.opinion(model, u, k as usize, context)
             && let (Some(t), Some(b)) = (trust.get_mut(u as usize), basis.get_mut(u as usize))
         {
             *t = o.projected();
-            *b = crate::TrustBasis::Direct;
+            *b = TrustBasis::Direct;
         }
     }
-    // Inferred: most certain path u -> ... -> source.
+    let key = |i: u32| {
+        snapshot
+            .parties
+            .get(i as usize)
+            .and_then(|p| model.party_key(*p).ok())
+            .unwrap_or("")
+    };
     let mut cost = vec![f64::INFINITY; n];
     let mut referral = vec![0.0f64; n];
     let mut last = vec![[0.0f64; 3]; n];
+    let mut via = vec![u32::MAX; n];
     let mut done = vec![false; n];
     if let Some(c) = cost.get_mut(source as usize) {
         *c = 0.0;
     }
+    let chained = |r: f64, l: [f64; 3]| crate::Opinion::normalized(r * l[0], r * l[1], l[2]).projected();
     let mut heap = BinaryHeap::new();
     heap.push(Reverse((0.0f64.to_bits(), source)));
     while let Some(Reverse((bits, v))) = heap.pop() {
@@ -523,39 +565,58 @@ fn trust_in_source(
                 continue;
             }
             let candidate = cv - p.ln();
-            if candidate < cost.get(ui).copied().unwrap_or(0.0) {
-                let (r, l) = if v == source {
-                    let Some(o) = snapshot.opinion(model, u, k as usize, context) else {
-                        continue;
-                    };
-                    (1.0, [o.belief(), o.disbelief(), o.base_rate()])
-                } else {
-                    (
-                        p * referral.get(vi).copied().unwrap_or(0.0),
-                        last.get(vi).copied().unwrap_or([0.0; 3]),
-                    )
-                };
-                if let (Some(c), Some(rr), Some(ll)) =
-                    (cost.get_mut(ui), referral.get_mut(ui), last.get_mut(ui))
-                {
-                    *c = candidate;
-                    *rr = r;
-                    *ll = l;
-                }
-                heap.push(Reverse((candidate.to_bits(), u)));
+            let current = cost.get(ui).copied().unwrap_or(0.0);
+            if candidate > current {
+                continue;
             }
+            let (r, l) = if v == source {
+                let Some(o) = snapshot.opinion(model, u, k as usize, context) else {
+                    continue;
+                };
+                (1.0, [o.belief(), o.disbelief(), o.base_rate()])
+            } else {
+                (
+                    p * referral.get(vi).copied().unwrap_or(0.0),
+                    last.get(vi).copied().unwrap_or([0.0; 3]),
+                )
+            };
+            if candidate == current {
+                // A tie: keep the higher opinion, then the lower key of the next party.
+                let old = chained(
+                    referral.get(ui).copied().unwrap_or(0.0),
+                    last.get(ui).copied().unwrap_or([0.0; 3]),
+                );
+                let new = chained(r, l);
+                let old_via = via.get(ui).copied().unwrap_or(u32::MAX);
+                if new < old || (new == old && key(v) >= key(old_via)) {
+                    continue;
+                }
+            }
+            if let (Some(c), Some(rr), Some(ll), Some(vv)) = (
+                cost.get_mut(ui),
+                referral.get_mut(ui),
+                last.get_mut(ui),
+                via.get_mut(ui),
+            ) {
+                *c = candidate;
+                *rr = r;
+                *ll = l;
+                *vv = v;
+            }
+            heap.push(Reverse((candidate.to_bits(), u)));
         }
     }
     for i in 0..n {
-        let is_unknown = basis.get(i) == Some(&crate::TrustBasis::Unknown);
-        if is_unknown && i != source as usize && cost.get(i).is_some_and(|c| c.is_finite()) {
-            let r = referral.get(i).copied().unwrap_or(0.0);
-            let [b, d, a] = last.get(i).copied().unwrap_or([0.0; 3]);
-            let opinion = crate::Opinion::normalized(r * b, r * d, a);
-            if let (Some(t), Some(bs)) = (trust.get_mut(i), basis.get_mut(i)) {
-                *t = opinion.projected();
-                *bs = crate::TrustBasis::Inferred;
-            }
+        if basis.get(i) == Some(&TrustBasis::Unknown)
+            && i != source as usize
+            && cost.get(i).is_some_and(|c| c.is_finite())
+            && let (Some(t), Some(b)) = (trust.get_mut(i), basis.get_mut(i))
+        {
+            *t = chained(
+                referral.get(i).copied().unwrap_or(0.0),
+                last.get(i).copied().unwrap_or([0.0; 3]),
+            );
+            *b = TrustBasis::Inferred;
         }
     }
     (trust, basis)
@@ -567,38 +628,43 @@ impl Model {
     ///
     /// Reach travels from the source (the focal organization unless the options name
     /// another party) along relationships (each a hop, in either direction) and the
-    /// source's channels (source to a group present there: one hop), within
+    /// source's channels (source to a constituent group present there: one hop), within
     /// `max_hops`:
     /// - **raw** reach counts the members of the groups reached, declared overlaps
     ///   subtracted;
     /// - **expected** reach weighs them by the probability of being reached: 1 for a
     ///   group related to the source; `1 - Π_c (1 - share)` over the source's channels;
-    ///   through a group `h` one hop closer, `P(h)` times the group's trust in `h`
-    ///   (word of mouth travels along trust; an undeclared direction counts as the
-    ///   unknown trust); routes combine as independent, `1 - Π (1 - p)`;
+    ///   by word of mouth from a related group `h`, `P(h)` times the group's trust in
+    ///   `h` (an undeclared direction counts as the unknown trust); routes combine as
+    ///   independent, `1 - Π (1 - p)`. Every route within the hop limit counts, but a
+    ///   group's own word of mouth never comes straight back to it (messages along
+    ///   relationships leave out the group they go to); so adding a link never lowers
+    ///   reach and removing a channel never raises it;
     /// - **effective** reach weighs expected reach by each group's projected trust in
     ///   the source: direct, else inferred (most certain path), else the unknown trust.
     ///
     /// For each of the source's channels it reports the exposure share, the people
     /// reached only through it and the share of expected and effective reach lost
-    /// without it; then the HHI of exposure shares and the share of effective reach
-    /// that depends on rented channels. Each dependency recomputes the spread without
-    /// the channel (the model is not rebuilt): O((channels + 1) × (parties +
-    /// relationships + presences)) in all, plus one Dijkstra for inferred trust.
+    /// without it as a route (what was said there still counts as evidence of trust);
+    /// then the HHI of exposure shares and the share of effective reach that depends on
+    /// rented channels. Each dependency recomputes the spread without the channel (the
+    /// model is not rebuilt): O((channels + 2) × max_hops × (parties + relationships))
+    /// in all, plus one Dijkstra for inferred trust.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] for a source or context not in the model;
-    /// [`ErrorKind::InvalidValue`] for an unknown trust outside `[0, 1]`.
+    /// [`ErrorKind::InvalidValue`] for an unknown trust outside `[0, 1]` or more than
+    /// 100 hops.
     ///
     /// # Example
     /// ```
-    /// use covalence::{Model, ReachOptions};
+    /// use covalence::{Hops, Model, ReachOptions};
     ///
     /// let model = Model::sample();
-    /// let reach = model.reach(&ReachOptions::new())?;
+    /// let reach = model.reach(&ReachOptions::new().hops(Hops::Channels))?;
     /// println!("raw {} people; effective {:.0}", reach.raw, reach.effective);
-    /// if let Some((platform, share)) = reach.largest_rented {
-    ///     println!("{} carries {:.0}% of effective reach", model.channel(platform)?.key, share * 100.0);
+    /// if let Some(platform) = reach.largest_rented {
+    ///     println!("most depended-on platform: {}", model.channel(platform)?.key);
     /// }
     /// # Ok::<(), covalence::Error>(())
     /// ```
@@ -612,6 +678,12 @@ impl Model {
             return Err(Error::invalid(format!(
                 "unknown trust must be in [0, 1], got {}",
                 options.unknown_trust
+            )));
+        }
+        if options.max_hops > MAX_HOPS {
+            return Err(Error::invalid(format!(
+                "max_hops must be at most {MAX_HOPS}, got {}",
+                options.max_hops
             )));
         }
         let source_id = options.source.unwrap_or_else(|| self.focal().into());
@@ -638,49 +710,70 @@ impl Model {
         let overlaps = self
             .overlaps()
             .filter_map(|o| Some((dense(o.a.into())?, dense(o.b.into())?, o.shared_members)))
+            .filter(|&(a, b, _)| a != source && b != source)
             .collect();
+        let uses_channels = matches!(options.hops, Hops::Channels | Hops::Both) && options.max_hops > 0;
         let mut audiences: Vec<Audience> = Vec::new();
-        for (channel, c) in self.channels() {
-            if self.presence(source_id, channel).is_some_and(|s| s > 0.0) {
-                let members = self
-                    .presences()
-                    .filter(|p| p.channel == channel && p.share > 0.0 && p.party != source_id)
-                    .filter_map(|p| Some((dense(p.party)?, p.share)))
-                    .collect();
-                audiences.push(Audience {
-                    channel,
-                    ownership: c.ownership,
-                    members,
-                });
+        if uses_channels {
+            for (channel, c) in self.channels() {
+                if self.presence(source_id, channel).is_some_and(|s| s > 0.0) {
+                    let members = self
+                        .presences()
+                        .filter(|p| {
+                            p.channel == channel
+                                && p.share > 0.0
+                                && matches!(p.party, PartyId::Constituent(_))
+                        })
+                        .filter(|p| p.party != source_id)
+                        .filter_map(|p| Some((dense(p.party)?, p.share)))
+                        .collect();
+                    audiences.push(Audience {
+                        channel,
+                        ownership: c.ownership,
+                        members,
+                    });
+                }
             }
         }
         let (trust, basis) =
             trust_in_source(&snapshot, self, source, context, weights, options.unknown_trust);
-        let mut inputs = Inputs {
+        // Relays and reverse places along relationship neighbours.
+        let neighbors = snapshot.neighbors();
+        let mut relays = vec![0.0; neighbors.len()];
+        let mut reverse = vec![u32::MAX; neighbors.len()];
+        for g in 0..snapshot.len() as u32 {
+            for (place, h, k) in neighbors.entries(g) {
+                let relay = if k == u32::MAX {
+                    options.unknown_trust
+                } else {
+                    let w = weights.get(k as usize).copied().unwrap_or(0.0);
+                    if w > 0.0 || snapshot.opinion(self, g, k as usize, context).is_some() {
+                        w
+                    } else {
+                        options.unknown_trust
+                    }
+                };
+                if let Some(r) = relays.get_mut(place) {
+                    *r = relay;
+                }
+                let back = neighbors.find(h, g).map(|p| p as u32);
+                if let (Some(slot), Some(back)) = (reverse.get_mut(place), back) {
+                    *slot = back;
+                }
+            }
+        }
+        let inputs = Inputs {
             snapshot: &snapshot,
-            model: self,
             source,
             max_hops: options.max_hops,
             hops: options.hops,
-            context,
-            unknown: options.unknown_trust,
-            weights,
             audiences,
             members,
             overlaps,
             trust,
-            relays: Vec::new(),
+            relays,
+            reverse,
         };
-        let neighbors = snapshot.neighbors();
-        let mut relays = vec![0.0; neighbors.len()];
-        for g in 0..snapshot.len() as u32 {
-            for (place, _, k) in neighbors.entries(g) {
-                if let Some(r) = relays.get_mut(place) {
-                    *r = inputs.relay(g, k);
-                }
-            }
-        }
-        inputs.relays = relays;
         let spread = inputs.spread(&|_| false);
         let all = inputs.totals(&spread);
         let share_lost = |before: f64, after: f64| {
@@ -694,9 +787,9 @@ impl Model {
             a.members
                 .iter()
                 .map(|&(g, share)| inputs.members.get(g as usize).copied().unwrap_or(0) as f64 * share)
-                .sum::<f64>()
+                .fold(0.0, |x, y| x + y)
         };
-        let total_exposure: f64 = inputs.audiences.iter().map(exposure).sum();
+        let total_exposure: f64 = inputs.audiences.iter().map(exposure).fold(0.0, |x, y| x + y);
         let mut channels = Vec::with_capacity(inputs.audiences.len());
         for audience in &inputs.audiences {
             let without = inputs.totals(&inputs.spread(&|a| a.channel == audience.channel));
@@ -720,13 +813,27 @@ impl Model {
             .map(|c| c.exposure_share)
             .filter(|s| *s > 0.0)
             .collect();
-        let hhi = (!exposed.is_empty()).then(|| exposed.iter().map(|s| s * s).sum());
-        let no_rented = inputs.totals(&inputs.spread(&|a| a.ownership.is_rented()));
+        let exposure_hhi = (!exposed.is_empty()).then(|| exposed.iter().map(|s| s * s).sum());
+        let rented_effective_dependency = if channels.iter().any(|c| c.ownership.is_rented()) {
+            share_lost(
+                all.effective,
+                inputs
+                    .totals(&inputs.spread(&|a| a.ownership.is_rented()))
+                    .effective,
+            )
+        } else {
+            0.0
+        };
+        let channel_key = |c: ChannelId| self.channel(c).map_or("", |c| c.key.as_str());
         let largest_rented = channels
             .iter()
-            .filter(|c| c.ownership.is_rented())
-            .max_by(|a, b| a.effective_dependency.total_cmp(&b.effective_dependency))
-            .map(|c| (c.channel, c.effective_dependency));
+            .filter(|c| c.ownership.is_rented() && c.effective_dependency > 0.0)
+            .max_by(|a, b| {
+                a.effective_dependency
+                    .total_cmp(&b.effective_dependency)
+                    .then_with(|| channel_key(b.channel).cmp(channel_key(a.channel)))
+            })
+            .map(|c| c.channel);
         let constituents = self
             .constituents()
             .filter_map(|(id, c)| {
@@ -737,10 +844,7 @@ impl Model {
                     hop: h,
                     probability: spread.probability.get(i as usize).copied().unwrap_or(0.0),
                     trust: inputs.trust.get(i as usize).copied().unwrap_or(0.0),
-                    trust_basis: basis
-                        .get(i as usize)
-                        .copied()
-                        .unwrap_or(crate::TrustBasis::Unknown),
+                    trust_basis: basis.get(i as usize).copied().unwrap_or(TrustBasis::Unknown),
                     members: c.members,
                 })
             })
@@ -748,14 +852,16 @@ impl Model {
         Ok(Reach {
             source: source_id,
             max_hops: options.max_hops,
+            hops: options.hops,
+            context: options.context.clone(),
             raw: all.raw,
             expected: all.expected,
             effective: all.effective,
             scale_vs_value: (all.raw > 0).then(|| all.effective / all.raw as f64),
             constituents,
             channels,
-            hhi,
-            rented_dependency: share_lost(all.effective, no_rented.effective),
+            exposure_hhi,
+            rented_effective_dependency,
             largest_rented,
         })
     }

@@ -592,7 +592,9 @@ impl Model {
     /// relationship with count as an edge too); an edge with no opinion in the context,
     /// or projected trust 0, is cut. Certainty is the product of the projected trust
     /// of the edges; the opinion at each party is the chain of discounts along its path
-    /// ([`Opinion::chain`]). Dijkstra's algorithm on `-ln P`, in
+    /// ([`Opinion::chain`]); of equally certain paths, the one with the higher opinion
+    /// wins, then the one through the party with the lower key. Dijkstra's algorithm on
+    /// `-ln P`, in
     /// O((parties + edges) log parties) on the model's snapshot. Fusing all paths would
     /// count shared edges twice, so only the best path is used.
     ///
@@ -650,10 +652,33 @@ impl Model {
                     continue;
                 }
                 let candidate = cu - p.ln();
-                if candidate < cost.get(vi).copied().unwrap_or(0.0) {
+                let current = cost.get(vi).copied().unwrap_or(0.0);
+                if candidate <= current {
                     let Some(last) = snapshot.opinion(self, u, k, context) else {
                         continue;
                     };
+                    if candidate == current {
+                        // Equally certain paths: keep the higher opinion, then the lower
+                        // key before it, so insertion order does not decide.
+                        let [ob, od, oa] = opinion.get(vi).copied().unwrap_or([0.0; 3]);
+                        let old = Opinion::normalized(ob, od, oa).projected();
+                        let new = Opinion::normalized(
+                            factor * last.belief(),
+                            factor * last.disbelief(),
+                            last.base_rate(),
+                        )
+                        .projected();
+                        let key = |i: u32| {
+                            snapshot
+                                .parties
+                                .get(i as usize)
+                                .and_then(|q| self.party_key(*q).ok())
+                        };
+                        let old_pred = pred.get(vi).copied().unwrap_or(u32::MAX);
+                        if new < old || (new == old && key(u) >= key(old_pred)) {
+                            continue;
+                        }
+                    }
                     if let (Some(c), Some(b), Some(pr), Some(o)) = (
                         cost.get_mut(vi),
                         belief.get_mut(vi),

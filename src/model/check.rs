@@ -311,14 +311,31 @@ impl Model {
                     .context(label),
             );
         }
-        let smaller = if ga.members <= gb.members { ga } else { gb };
-        if shared > smaller.members {
-            return Err(Error::invalid(format!(
-                "shared_members must be at most the {} members of `{}`, got {shared}",
-                smaller.members, smaller.key
-            ))
-            .with_path("shared_members")
-            .context(label));
+        // Overlaps are pairwise: a group's overlaps together cannot exceed its members
+        // (a person in three groups cannot be declared consistently), which keeps
+        // reach counts monotone and consistent.
+        for (id, group) in [(a, ga), (b, gb)] {
+            let others: u64 = self
+                .overlaps()
+                .filter(|o| {
+                    (o.a == id || o.b == id) && !(o.a.min(o.b) == a.min(b) && o.a.max(o.b) == a.max(b))
+                })
+                .map(|o| o.shared_members)
+                .fold(0u64, u64::saturating_add);
+            if others.saturating_add(shared) > group.members {
+                let message = if others == 0 {
+                    format!(
+                        "shared_members must be at most the {} members of `{}`, got {shared}",
+                        group.members, group.key
+                    )
+                } else {
+                    format!(
+                        "shared_members {shared} and `{}`'s other overlaps ({others}) exceed its {} members",
+                        group.key, group.members
+                    )
+                };
+                return Err(Error::invalid(message).with_path("shared_members").context(label));
+            }
         }
         Ok(())
     }

@@ -718,7 +718,8 @@ impl Model {
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`], as [`Model::add_constituent`], and
-    /// [`ErrorKind::InvalidValue`] if `members` falls below an overlap's shared members.
+    /// [`ErrorKind::InvalidValue`] if `members` falls below the members its overlaps
+    /// share.
     ///
     /// # Example
     /// ```
@@ -737,17 +738,18 @@ impl Model {
         let mut constituent = self.constituent(id)?.clone();
         edit(&mut constituent);
         self.check_constituent(&constituent, Some(Entry::Constituent(id)))?;
-        for overlap in self.overlaps().filter(|o| o.a == id || o.b == id) {
-            if overlap.shared_members > constituent.members {
-                return Err(Error::invalid(format!(
-                    "members must be at least the {} shared with `{}`, got {}",
-                    overlap.shared_members,
-                    self.party_key(if overlap.a == id { overlap.b } else { overlap.a }.into())?,
-                    constituent.members
-                ))
-                .with_path("members")
-                .context(format_args!("constituent `{}`", constituent.key)));
-            }
+        let shared: u64 = self
+            .overlaps()
+            .filter(|o| o.a == id || o.b == id)
+            .map(|o| o.shared_members)
+            .fold(0u64, u64::saturating_add);
+        if shared > constituent.members {
+            return Err(Error::invalid(format!(
+                "members must be at least the {shared} shared with other groups by declared overlaps, got {}",
+                constituent.members
+            ))
+            .with_path("members")
+            .context(format_args!("constituent `{}`", constituent.key)));
         }
         self.replace_party(id.into(), PartyData::Constituent(constituent));
         Ok(())
@@ -1577,8 +1579,9 @@ impl Model {
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] for a group not in the model; [`ErrorKind::InvalidReference`]
-    /// for a group overlapping itself; [`ErrorKind::InvalidValue`] if `shared_members`
-    /// exceeds the smaller group.
+    /// for a group overlapping itself; [`ErrorKind::InvalidValue`] if `shared_members`,
+    /// with either group's other overlaps, exceeds that group's members (overlaps are
+    /// pairwise: a group's overlaps together cannot exceed it).
     ///
     /// # Example
     /// ```
