@@ -622,6 +622,29 @@ fn trust_in_source(
     (trust, basis)
 }
 
+/// Totals of reach without each of the source's channels, in channel order.
+fn without_each_channel(inputs: &Inputs<'_>) -> Vec<Totals> {
+    let one = |audience: &Audience| inputs.totals(&inputs.spread(&|a| a.channel == audience.channel));
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(inputs.audiences.len());
+    if threads <= 1 {
+        return inputs.audiences.iter().map(one).collect();
+    }
+    let chunk = inputs.audiences.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .audiences
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<Totals>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 impl Model {
     /// How many people a party reaches, how many of them trust it, and how much of
     /// that depends on each channel (the scale-versus-value question).
@@ -790,9 +813,11 @@ impl Model {
                 .fold(0.0, |x, y| x + y)
         };
         let total_exposure: f64 = inputs.audiences.iter().map(exposure).fold(0.0, |x, y| x + y);
+        // Reach without each channel: independent computations, split over the
+        // available cores (the results do not depend on how).
+        let withouts = without_each_channel(&inputs);
         let mut channels = Vec::with_capacity(inputs.audiences.len());
-        for audience in &inputs.audiences {
-            let without = inputs.totals(&inputs.spread(&|a| a.channel == audience.channel));
+        for (audience, without) in inputs.audiences.iter().zip(withouts) {
             let e = exposure(audience);
             channels.push(ChannelReach {
                 channel: audience.channel,
