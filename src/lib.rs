@@ -4,6 +4,7 @@
 
 mod analysis;
 mod error;
+pub mod finance;
 mod io;
 mod model;
 mod money;

@@ -4,6 +4,8 @@
 mod bad_files;
 mod editing;
 #[cfg(feature = "proptest")]
+mod finance;
+#[cfg(feature = "proptest")]
 mod properties;
 mod reach;
 mod sample;
