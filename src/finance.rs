@@ -238,7 +238,7 @@ fn real_roots(coefficients: &[f64], lo: f64, hi: f64) -> Vec<f64> {
     points.push(hi);
     let mut roots = Vec::new();
     for pair in points.windows(2) {
-        let (&[a, b]) = pair else { continue };
+        let &[a, b] = pair else { continue };
         let (fa, fb) = (evaluate(&c, a), evaluate(&c, b));
         if fb == 0.0 || (critical.contains(&b) && fb.abs() <= 1e-12 * scale) {
             roots.push(b);
