@@ -15,6 +15,7 @@ mod trust;
 pub mod strategy;
 
 pub use crate::analysis::reach::{ChannelReach, ConstituentReach, Hops, Reach, ReachOptions, TrustBasis};
+pub use crate::analysis::returns::{Ledger, LedgerLine, LedgerOptions, Outsourcing, OutsourcingCandidate};
 pub use crate::analysis::trust::{
     InferredTrust, Reputation, ReputationOptions, TrustAssessment, TrustOptions, TrustPaths, TrustSource,
 };

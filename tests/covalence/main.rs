@@ -8,6 +8,7 @@ mod finance;
 #[cfg(feature = "proptest")]
 mod properties;
 mod reach;
+mod returns;
 mod sample;
 #[cfg(feature = "schema")]
 mod schema;
