@@ -14,6 +14,9 @@ mod trust;
 #[cfg(feature = "proptest")]
 pub mod strategy;
 
+pub use crate::analysis::projection::{
+    DiscountRate, Outcome, Payback, Projection, ProjectionOptions, SwitchingValues, Timing,
+};
 pub use crate::analysis::reach::{ChannelReach, ConstituentReach, Hops, Reach, ReachOptions, TrustBasis};
 pub use crate::analysis::returns::{Ledger, LedgerLine, LedgerOptions, Outsourcing, OutsourcingCandidate};
 pub use crate::analysis::trust::{

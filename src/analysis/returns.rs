@@ -134,7 +134,9 @@ pub struct Ledger {
     /// `returns / costs`; `None` when costs are zero.
     pub benefit_cost_ratio: Option<Decimal>,
     /// By the other party of each flow and relationship (and, when allocated, the
-    /// groups on each channel); in the model's party order, unattributed last.
+    /// groups on each channel). Lines of every breakdown come in the order first met
+    /// (flows, relationships, channels, activities, each in model order), the
+    /// unattributed line last.
     pub by_counterparty: Vec<LedgerLine<PartyId>>,
     /// By the relationship with the counterparty; unattributed last.
     pub by_relationship: Vec<LedgerLine<RelationshipId>>,
@@ -149,24 +151,27 @@ pub struct Ledger {
     pub by_tangibility: Vec<LedgerLine<bool>>,
 }
 
-/// Sums per key in first-seen order, `None` last.
-struct Breakdown<K: PartialEq + Clone> {
+/// Sums per key in first-seen order, `None` last. O(1) per addition.
+struct Breakdown<K: Eq + std::hash::Hash + Clone> {
     lines: Vec<LedgerLine<K>>,
+    index: std::collections::HashMap<Option<K>, usize>,
     zero: Money,
 }
 
-impl<K: PartialEq + Clone> Breakdown<K> {
+impl<K: Eq + std::hash::Hash + Clone> Breakdown<K> {
     fn new(zero: Money) -> Breakdown<K> {
         Breakdown {
             lines: Vec::new(),
+            index: std::collections::HashMap::new(),
             zero,
         }
     }
 
     fn add(&mut self, key: Option<K>, returns: Money, costs: Money) -> Result<(), Error> {
-        let at = match self.lines.iter().position(|l| l.key == key) {
-            Some(at) => at,
+        let at = match self.index.get(&key) {
+            Some(&at) => at,
             None => {
+                self.index.insert(key.clone(), self.lines.len());
                 self.lines.push(LedgerLine {
                     key,
                     returns: self.zero,

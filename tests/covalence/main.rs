@@ -5,6 +5,7 @@ mod bad_files;
 mod editing;
 #[cfg(feature = "proptest")]
 mod finance;
+mod projection;
 #[cfg(feature = "proptest")]
 mod properties;
 mod reach;

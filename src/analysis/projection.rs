@@ -1,0 +1,646 @@
+//! Projection over a horizon: one engine for SROI, community ROI and lifetime value.
+//! The value a party receives is projected with its SROI adjustments and drop-off,
+//! discounted, and set against what the party spends.
+
+use rust_decimal::Decimal;
+
+use crate::error::{Error, ErrorKind};
+use crate::finance::discount_factor;
+use crate::model::{FlowId, Model, PartyId};
+use crate::money::Money;
+
+/// When within each period values fall, for discounting.
+///
+/// # Example
+/// ```
+/// use covalence::Timing;
+///
+/// assert_eq!(Timing::default(), Timing::EndOfPeriod);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Timing {
+    /// At the end of each period: period 1 is discounted once (the default).
+    #[default]
+    EndOfPeriod,
+    /// At the start: period 1 is not discounted.
+    StartOfPeriod,
+    /// In the middle: period 1 is discounted half a period.
+    MidPeriod,
+}
+
+/// The discount rate per period: constant, or a schedule of rates that change.
+///
+/// # Example
+/// ```
+/// use covalence::DiscountRate;
+/// use rust_decimal::dec;
+///
+/// // 3.5% for the first 30 periods, 3.0% after.
+/// let green_book = DiscountRate::schedule([(30, dec!(0.035))], dec!(0.03));
+/// # let _ = green_book;
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DiscountRate {
+    /// The same rate every period.
+    Constant(Decimal),
+    /// `steps` of (last period, rate) in order, then `after` for every later period.
+    Schedule {
+        /// (up to and including this period, this rate), ascending.
+        steps: Vec<(u32, Decimal)>,
+        /// The rate after the last step.
+        after: Decimal,
+    },
+}
+
+impl DiscountRate {
+    /// A schedule: each (last period, rate) in order, then `after`.
+    ///
+    /// ```
+    /// use covalence::DiscountRate;
+    /// use rust_decimal::dec;
+    ///
+    /// let rate = DiscountRate::schedule([(5, dec!(0.05))], dec!(0.03));
+    /// # let _ = rate;
+    /// ```
+    pub fn schedule(steps: impl IntoIterator<Item = (u32, Decimal)>, after: Decimal) -> DiscountRate {
+        DiscountRate::Schedule {
+            steps: steps.into_iter().collect(),
+            after,
+        }
+    }
+
+    fn rate(&self, period: u32) -> Decimal {
+        match self {
+            DiscountRate::Constant(r) => *r,
+            DiscountRate::Schedule { steps, after } => steps
+                .iter()
+                .find(|(last, _)| period <= *last)
+                .map_or(*after, |(_, r)| *r),
+        }
+    }
+}
+
+/// Options for [`Model::projection`].
+///
+/// # Example
+/// ```
+/// use covalence::{DiscountRate, ProjectionOptions, Timing};
+/// use rust_decimal::dec;
+///
+/// let options = ProjectionOptions::new()
+///     .horizon(10)
+///     .rate(DiscountRate::Constant(dec!(0.035)))
+///     .timing(Timing::MidPeriod);
+/// # let _ = options;
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ProjectionOptions {
+    party: Option<PartyId>,
+    horizon: u32,
+    rate: DiscountRate,
+    timing: Timing,
+    initial_investment: Option<Money>,
+}
+
+impl Default for ProjectionOptions {
+    fn default() -> ProjectionOptions {
+        ProjectionOptions {
+            party: None,
+            horizon: 5,
+            rate: DiscountRate::Constant(Decimal::new(35, 3)),
+            timing: Timing::EndOfPeriod,
+            initial_investment: None,
+        }
+    }
+}
+
+impl ProjectionOptions {
+    /// The focal organization, 5 periods, 3.5% a period, values at the end of each
+    /// period, no initial investment.
+    ///
+    /// ```
+    /// let options = covalence::ProjectionOptions::new();
+    /// # let _ = options;
+    /// ```
+    pub fn new() -> ProjectionOptions {
+        ProjectionOptions::default()
+    }
+
+    /// Project this party's returns instead of the focal organization's.
+    ///
+    /// ```
+    /// # let model = covalence::Model::sample();
+    /// let options = covalence::ProjectionOptions::new().party(model.lookup("community")?);
+    /// # let _ = options;
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn party(mut self, party: PartyId) -> ProjectionOptions {
+        self.party = Some(party);
+        self
+    }
+
+    /// How many periods to project (at least 1; at most 1,000).
+    ///
+    /// ```
+    /// let options = covalence::ProjectionOptions::new().horizon(10);
+    /// # let _ = options;
+    /// ```
+    pub fn horizon(mut self, periods: u32) -> ProjectionOptions {
+        self.horizon = periods;
+        self
+    }
+
+    /// The discount rate. Default: 3.5% a period.
+    ///
+    /// ```
+    /// use rust_decimal::dec;
+    /// let options = covalence::ProjectionOptions::new().rate(covalence::DiscountRate::Constant(dec!(0.08)));
+    /// # let _ = options;
+    /// ```
+    pub fn rate(mut self, rate: DiscountRate) -> ProjectionOptions {
+        self.rate = rate;
+        self
+    }
+
+    /// When values fall within each period. Default: the end.
+    ///
+    /// ```
+    /// let options = covalence::ProjectionOptions::new().timing(covalence::Timing::StartOfPeriod);
+    /// # let _ = options;
+    /// ```
+    pub fn timing(mut self, timing: Timing) -> ProjectionOptions {
+        self.timing = timing;
+        self
+    }
+
+    /// An investment at t = 0, undiscounted, on top of the costs of every period.
+    ///
+    /// ```
+    /// use covalence::{Currency, Money};
+    /// use rust_decimal::dec;
+    /// let options = covalence::ProjectionOptions::new().initial_investment(Money::new(dec!(50000), Currency::USD));
+    /// # let _ = options;
+    /// ```
+    pub fn initial_investment(mut self, investment: Money) -> ProjectionOptions {
+        self.initial_investment = Some(investment);
+        self
+    }
+}
+
+/// The audit trail of one outcome: a flow the party receives, from gross value to
+/// present value.
+///
+/// # Example
+/// ```
+/// let model = covalence::Model::sample();
+/// let projection = model.projection(&covalence::ProjectionOptions::new())?;
+/// let o = &projection.outcomes[0];
+/// assert!(o.after_attribution <= o.gross);
+/// assert_eq!(o.values.len(), projection.horizon as usize);
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Outcome {
+    /// The flow.
+    pub flow: FlowId,
+    /// Value per period before adjustments: value × occurrences.
+    pub gross: Money,
+    /// After deadweight: `gross × (1 - deadweight)`.
+    pub after_deadweight: Money,
+    /// After displacement as well.
+    pub after_displacement: Money,
+    /// After attribution as well: the impact per period.
+    pub after_attribution: Money,
+    /// Value in each period of the horizon: the impact, less drop-off from the second
+    /// period on, and nothing after the outcome's duration.
+    pub values: Vec<Money>,
+    /// Present value of `values`.
+    pub present_value: Money,
+}
+
+/// Which payback is meant.
+///
+/// # Example
+/// ```
+/// let model = covalence::Model::sample();
+/// let p = model.projection(&covalence::ProjectionOptions::new())?;
+/// println!("{:?} {:?} {:?}", p.payback.simple, p.payback.cumulative, p.payback.discounted);
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct Payback {
+    /// Initial investment divided by the first period's net value, in periods; `None`
+    /// without an initial investment or a positive first-period net value.
+    pub simple: Option<Decimal>,
+    /// The first period whose cumulative net value (undiscounted, initial investment
+    /// included) is not negative; `None` within the horizon.
+    pub cumulative: Option<u32>,
+    /// As `cumulative`, with discounted values.
+    pub discounted: Option<u32>,
+}
+
+/// The value of each adjustment, applied to every outcome alike, at which SROI would
+/// be exactly 1; `None` where no value in `[0, 1]` reaches it.
+///
+/// # Example
+/// ```
+/// let model = covalence::Model::sample();
+/// let p = model.projection(&covalence::ProjectionOptions::new())?;
+/// if let Some(d) = p.switching.deadweight {
+///     assert!(d >= rust_decimal::Decimal::ZERO && d <= rust_decimal::Decimal::ONE);
+/// }
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub struct SwitchingValues {
+    /// Deadweight.
+    pub deadweight: Option<Decimal>,
+    /// Displacement.
+    pub displacement: Option<Decimal>,
+    /// Attribution.
+    pub attribution: Option<Decimal>,
+    /// Drop-off (found by bisection to 1e-6).
+    pub drop_off: Option<Decimal>,
+}
+
+/// A projection: the value a party receives over a horizon, adjusted, dropping off
+/// and discounted, against what it spends.
+///
+/// # Example
+/// ```
+/// let model = covalence::Model::sample();
+/// let p = model.projection(&covalence::ProjectionOptions::new())?;
+/// println!("NPV {} (t = 0 undiscounted), SROI {:?}, timing {:?}", p.npv, p.sroi, p.timing);
+/// # Ok::<(), covalence::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Projection {
+    /// Whose returns.
+    pub party: PartyId,
+    /// Periods projected.
+    pub horizon: u32,
+    /// The timing convention used for discounting.
+    pub timing: Timing,
+    /// The discount factor of each period.
+    pub discount_factors: Vec<Decimal>,
+    /// Each outcome's audit trail, in model flow order.
+    pub outcomes: Vec<Outcome>,
+    /// Value in each period, all outcomes together.
+    pub value_per_period: Vec<Money>,
+    /// Investment in each period: the party's ledger costs.
+    pub investment_per_period: Vec<Money>,
+    /// The initial investment at t = 0, if any.
+    pub initial_investment: Money,
+    /// Present value of the outcomes.
+    pub present_value: Money,
+    /// Present value of the investment (initial investment undiscounted).
+    pub present_investment: Money,
+    /// `present_value - present_investment`: net present value with t = 0
+    /// undiscounted.
+    pub npv: Money,
+    /// `present_value / present_investment`; `None` without investment.
+    pub sroi: Option<Decimal>,
+    /// `npv / present_investment`; `None` without investment.
+    pub net_sroi: Option<Decimal>,
+    /// Payback in three named variants.
+    pub payback: Payback,
+    /// Switching values.
+    pub switching: SwitchingValues,
+}
+
+/// Discount factors of periods 1..=horizon under a rate and a timing convention:
+/// cumulative products of `1 / (1 + r_k)` (integer powers), shifted a period earlier
+/// for start-of-period values and half a period for mid-period ones.
+fn discount_factors(rate: &DiscountRate, horizon: u32, timing: Timing) -> Result<Vec<Decimal>, Error> {
+    let mut factors = Vec::with_capacity(horizon as usize);
+    let mut end = Decimal::ONE; // factor at the end of the previous period
+    for k in 1..=horizon {
+        let r = rate.rate(k);
+        let step = discount_factor(r, 1)?;
+        let start = end;
+        end = end
+            .checked_mul(step)
+            .ok_or_else(|| Error::overflow("a discount factor"))?;
+        factors.push(match timing {
+            Timing::EndOfPeriod => end,
+            Timing::StartOfPeriod => start,
+            // Half a period: the square root of this period's step.
+            Timing::MidPeriod => start
+                .checked_mul(sqrt(step)?)
+                .ok_or_else(|| Error::overflow("a discount factor"))?,
+        });
+    }
+    Ok(factors)
+}
+
+/// Square root of a positive decimal by Newton's method, to the precision of a Decimal.
+fn sqrt(x: Decimal) -> Result<Decimal, Error> {
+    if x <= Decimal::ZERO {
+        return Err(Error::invalid(format!("cannot take the square root of {x}")));
+    }
+    let mut guess = if x > Decimal::ONE {
+        x / Decimal::TWO
+    } else {
+        Decimal::ONE
+    };
+    for _ in 0..100 {
+        let next = (guess
+            + x.checked_div(guess)
+                .ok_or_else(|| Error::overflow("a square root"))?)
+            / Decimal::TWO;
+        if (next - guess).abs() < Decimal::new(1, 26) {
+            return Ok(next);
+        }
+        guess = next;
+    }
+    Ok(guess)
+}
+
+struct Adjusted {
+    gross: Money,
+    after_deadweight: Money,
+    after_displacement: Money,
+    impact: Money,
+    adjustments: crate::model::Adjustments,
+}
+
+/// One outcome's per-period values with the given adjustments.
+fn outcome_values(
+    impact: Money,
+    drop_off: Decimal,
+    duration: Option<u32>,
+    horizon: u32,
+) -> Result<Vec<Money>, Error> {
+    let keep = Decimal::ONE - drop_off;
+    let mut values = Vec::with_capacity(horizon as usize);
+    // impact × keep^(k - 1), one multiplication a period.
+    let mut value = impact;
+    for k in 1..=horizon {
+        if duration.is_some_and(|d| k > d) {
+            values.push(Money::zero(impact.currency()));
+        } else {
+            values.push(value);
+            value = value.checked_mul(keep)?;
+        }
+    }
+    Ok(values)
+}
+
+fn present(values: &[Money], factors: &[Decimal], zero: Money) -> Result<Money, Error> {
+    values
+        .iter()
+        .zip(factors)
+        .try_fold(zero, |acc, (v, f)| acc.checked_add(v.checked_mul(*f)?))
+}
+
+impl Model {
+    /// Projects the value a party (the focal organization by default) receives over a
+    /// horizon, against what it spends. Each flow it receives is an outcome: its gross
+    /// value per period (value × occurrences) less deadweight, displacement and
+    /// attribution (multiplicatively), falling by the drop-off each period after the
+    /// first, for its duration (the whole horizon if none), discounted by the rate
+    /// and timing convention. The investment is the party's ledger costs in every
+    /// period plus an initial investment at t = 0. Reports PV, NPV (t = 0
+    /// undiscounted), SROI and net SROI, payback in three variants and the switching
+    /// value of each adjustment. O(horizon × flows), plus a bisection for drop-off.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NotFound`] for a party not in the model;
+    /// [`ErrorKind::InvalidValue`] for a horizon of 0 or above 1,000, a rate at or
+    /// below -1, or an initial investment in another currency or below zero;
+    /// [`ErrorKind::Overflow`].
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Model, ProjectionOptions};
+    ///
+    /// let model = Model::sample();
+    /// let p = model.projection(&ProjectionOptions::new().horizon(5))?;
+    /// assert_eq!(p.value_per_period.len(), 5);
+    /// assert!(p.present_value.amount() > rust_decimal::Decimal::ZERO);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn projection(&self, options: &ProjectionOptions) -> Result<Projection, Error> {
+        let party = options.party.unwrap_or_else(|| self.focal().into());
+        self.party_data(party)
+            .map_err(|e| e.context("projection party"))?;
+        if options.horizon == 0 || options.horizon > 1_000 {
+            return Err(Error::invalid(format!(
+                "the horizon must be 1 to 1,000 periods, got {}",
+                options.horizon
+            )));
+        }
+        let currency = self.settings().currency;
+        let zero = Money::zero(currency);
+        let initial = options.initial_investment.unwrap_or(zero);
+        if initial.currency() != currency {
+            return Err(Error::new(
+                ErrorKind::CurrencyMismatch,
+                format!(
+                    "the initial investment is in {}, the model in {currency}",
+                    initial.currency()
+                ),
+            ));
+        }
+        if initial.is_negative() {
+            return Err(Error::invalid("the initial investment must be >= 0"));
+        }
+        let horizon = options.horizon;
+        let factors = discount_factors(&options.rate, horizon, options.timing)?;
+        let mut adjusted = Vec::new();
+        for (id, flow) in self.flows().filter(|(_, f)| f.to == party) {
+            let a = flow.adjustments;
+            let gross = flow.value.checked_mul(flow.occurrences)?;
+            let after_deadweight = gross.checked_mul(a.deadweight.complement().value())?;
+            let after_displacement = after_deadweight.checked_mul(a.displacement.complement().value())?;
+            let impact = after_displacement.checked_mul(a.attribution.complement().value())?;
+            adjusted.push((
+                id,
+                Adjusted {
+                    gross,
+                    after_deadweight,
+                    after_displacement,
+                    impact,
+                    adjustments: a,
+                },
+                a.drop_off.value(),
+                flow.duration,
+            ));
+        }
+        let mut outcomes = Vec::with_capacity(adjusted.len());
+        let mut value_per_period = vec![zero; horizon as usize];
+        for (id, adj, drop_off, duration) in &adjusted {
+            let values = outcome_values(adj.impact, *drop_off, *duration, horizon)?;
+            for (total, v) in value_per_period.iter_mut().zip(&values) {
+                *total = total.checked_add(*v)?;
+            }
+            let present_value = present(&values, &factors, zero)?;
+            outcomes.push(Outcome {
+                flow: *id,
+                gross: adj.gross,
+                after_deadweight: adj.after_deadweight,
+                after_displacement: adj.after_displacement,
+                after_attribution: adj.impact,
+                values,
+                present_value,
+            });
+        }
+        let per_period_cost = self.ledger(&crate::LedgerOptions::new().party(party))?.costs;
+        let investment_per_period = vec![per_period_cost; horizon as usize];
+        let present_value = present(&value_per_period, &factors, zero)?;
+        let present_investment = initial.checked_add(present(&investment_per_period, &factors, zero)?)?;
+        let npv = present_value.checked_sub(present_investment)?;
+        let (sroi, net_sroi) = if present_investment.is_zero() {
+            (None, None)
+        } else {
+            (
+                Some(present_value.checked_ratio(present_investment)?),
+                Some(npv.checked_ratio(present_investment)?),
+            )
+        };
+        // Payback.
+        let net: Vec<Money> = value_per_period
+            .iter()
+            .zip(&investment_per_period)
+            .map(|(v, c)| v.checked_sub(*c))
+            .collect::<Result<_, _>>()?;
+        let first_net = net.first().copied().unwrap_or(zero);
+        let simple = (!initial.is_zero() && first_net.amount() > Decimal::ZERO)
+            .then(|| initial.checked_ratio(first_net))
+            .transpose()?;
+        let mut running = zero.checked_sub(initial)?;
+        let mut running_discounted = running;
+        let (mut cumulative, mut discounted) = (None, None);
+        for ((k, n), f) in (1u32..).zip(&net).zip(&factors) {
+            running = running.checked_add(*n)?;
+            running_discounted = running_discounted.checked_add(n.checked_mul(*f)?)?;
+            if cumulative.is_none() && !running.is_negative() {
+                cumulative = Some(k);
+            }
+            if discounted.is_none() && !running_discounted.is_negative() {
+                discounted = Some(k);
+            }
+        }
+        let switching = self.switching_values(&adjusted, &factors, present_investment, horizon, zero)?;
+        Ok(Projection {
+            party,
+            horizon,
+            timing: options.timing,
+            discount_factors: factors,
+            outcomes,
+            value_per_period,
+            investment_per_period,
+            initial_investment: initial,
+            present_value,
+            present_investment,
+            npv,
+            sroi,
+            net_sroi,
+            payback: Payback {
+                simple,
+                cumulative,
+                discounted,
+            },
+            switching,
+        })
+    }
+
+    /// For each adjustment, the value that, applied to every outcome in place of its
+    /// own, makes PV equal the investment (SROI = 1).
+    fn switching_values(
+        &self,
+        adjusted: &[(FlowId, Adjusted, Decimal, Option<u32>)],
+        factors: &[Decimal],
+        investment: Money,
+        horizon: u32,
+        zero: Money,
+    ) -> Result<SwitchingValues, Error> {
+        if investment.is_zero() || adjusted.is_empty() {
+            return Ok(SwitchingValues {
+                deadweight: None,
+                displacement: None,
+                attribution: None,
+                drop_off: None,
+            });
+        }
+        // PV with one adjustment replaced: the others' product times (1 - x).
+        let pv_with = |pick: &dyn Fn(&Adjusted) -> Money| -> Result<Money, Error> {
+            adjusted
+                .iter()
+                .try_fold(zero, |acc, (_, adj, drop_off, duration)| {
+                    let values = outcome_values(pick(adj), *drop_off, *duration, horizon)?;
+                    acc.checked_add(present(&values, factors, zero)?)
+                })
+        };
+        let linear = |base: Money| -> Option<Decimal> {
+            // PV(x) = base × (1 - x) = investment  =>  x = 1 - investment / base.
+            let ratio = investment.checked_ratio(base).ok()?;
+            let x = Decimal::ONE - ratio;
+            (x >= Decimal::ZERO && x <= Decimal::ONE).then_some(x)
+        };
+        // The impact without one adjustment: gross times the other two complements.
+        let without = |skip: usize| {
+            pv_with(&|a: &Adjusted| {
+                let f = [
+                    a.adjustments.deadweight,
+                    a.adjustments.displacement,
+                    a.adjustments.attribution,
+                ];
+                f.iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != skip)
+                    .try_fold(a.gross, |m, (_, x)| m.checked_mul(x.complement().value()))
+                    .unwrap_or(zero)
+            })
+        };
+        let without_deadweight = without(0)?;
+        let without_displacement = without(1)?;
+        let without_attribution = without(2)?;
+        // Drop-off: PV falls as drop-off rises; bisect for PV = investment. With one
+        // drop-off for all, outcomes differ only by impact and duration, so impacts
+        // are summed per duration first: each evaluation costs O(horizon²).
+        let mut by_duration = vec![zero; horizon as usize];
+        for (_, adj, _, duration) in adjusted {
+            let lasts = duration.map_or(horizon, |d| d.min(horizon)).max(1);
+            if let Some(slot) = by_duration.get_mut(lasts as usize - 1) {
+                *slot = slot.checked_add(adj.impact)?;
+            }
+        }
+        let pv_drop = |d: Decimal| -> Result<Money, Error> {
+            (1u32..).zip(&by_duration).try_fold(zero, |acc, (lasts, impact)| {
+                let values = outcome_values(*impact, d, Some(lasts), horizon)?;
+                acc.checked_add(present(&values, factors, zero)?)
+            })
+        };
+        let drop_off = {
+            let (at0, at1) = (pv_drop(Decimal::ZERO)?, pv_drop(Decimal::ONE)?);
+            if at0.amount() < investment.amount() || at1.amount() > investment.amount() {
+                None
+            } else {
+                let (mut lo, mut hi) = (Decimal::ZERO, Decimal::ONE);
+                while hi - lo > Decimal::new(1, 6) {
+                    let mid = (lo + hi) / Decimal::TWO;
+                    if pv_drop(mid)?.amount() >= investment.amount() {
+                        lo = mid;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                Some(((lo + hi) / Decimal::TWO).round_dp(6))
+            }
+        };
+        Ok(SwitchingValues {
+            deadweight: linear(without_deadweight),
+            displacement: linear(without_displacement),
+            attribution: linear(without_attribution),
+            drop_off,
+        })
+    }
+}
