@@ -157,12 +157,13 @@ fn print(model: &Model) -> Result<(), covalence::Error> {
     let mut inbound = covalence::Money::zero(currency);
     let mut outbound = covalence::Money::zero(currency);
     for (_, f) in model.flows() {
-        let total = f.value.checked_mul(f.occurrences)?;
+        let occurrences = f.occurrences_per(settings.period)?;
+        let total = f.value.checked_mul(occurrences)?;
         if f.to == focal_id {
             inbound = inbound.checked_add(total)?;
         }
         if f.from == focal_id {
-            outbound = outbound.checked_add(f.provider_cost().checked_mul(f.occurrences)?)?;
+            outbound = outbound.checked_add(f.provider_cost().checked_mul(occurrences)?)?;
         }
         println!(
             "- {:<24} {:<10} {} -> {}: {} x {}",
@@ -170,7 +171,7 @@ fn print(model: &Model) -> Result<(), covalence::Error> {
             f.object.name(),
             model.party_name(f.from)?,
             model.party_name(f.to)?,
-            f.occurrences,
+            occurrences,
             f.value
         );
     }

@@ -405,6 +405,17 @@ impl Edit {
                     drop_off: dr?,
                 };
                 flow.duration = spec.duration;
+                flow.starts_after = u32::from(spec.adjustments[0] % 4);
+                flow.per = pick(
+                    &[
+                        None,
+                        Some(Period::Month),
+                        Some(Period::Quarter),
+                        Some(Period::Year),
+                    ],
+                    u32::from(spec.object),
+                )
+                .flatten();
                 flow.trust_elasticity = spec.elasticity;
                 model.add_flow(flow).map(drop)
             }

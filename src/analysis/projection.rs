@@ -369,25 +369,31 @@ struct Adjusted {
     after_displacement: Money,
     impact: Money,
     adjustments: crate::model::Adjustments,
+    /// Periods before the outcome starts.
+    start: u32,
 }
 
-/// One outcome's per-period values with the given adjustments.
+/// One outcome's per-period values: nothing for the first `start` periods, then the
+/// impact, less the drop-off each period after its first, for its duration.
 fn outcome_values(
     impact: Money,
     drop_off: Decimal,
     duration: Option<u32>,
+    start: u32,
     horizon: u32,
 ) -> Result<Vec<Money>, Error> {
     let keep = Decimal::ONE - drop_off;
     let mut values = Vec::with_capacity(horizon as usize);
-    // impact × keep^(k - 1), one multiplication a period.
+    // impact × keep^(j - 1) in the j-th active period, one multiplication a period.
     let mut value = impact;
     for k in 1..=horizon {
-        if duration.is_some_and(|d| k > d) {
-            values.push(Money::zero(impact.currency()));
-        } else {
-            values.push(value);
-            value = value.checked_mul(keep)?;
+        let active = k.checked_sub(start).filter(|j| *j >= 1);
+        match active {
+            Some(j) if duration.is_none_or(|d| j <= d) => {
+                values.push(value);
+                value = value.checked_mul(keep)?;
+            }
+            _ => values.push(Money::zero(impact.currency())),
         }
     }
     Ok(values)
@@ -457,7 +463,9 @@ impl Model {
         let mut adjusted = Vec::new();
         for (id, flow) in self.flows().filter(|(_, f)| f.to == party) {
             let a = flow.adjustments;
-            let gross = flow.value.checked_mul(flow.occurrences)?;
+            let gross = flow
+                .value
+                .checked_mul(flow.occurrences_per(self.settings().period)?)?;
             let after_deadweight = gross.checked_mul(a.deadweight.complement().value())?;
             let after_displacement = after_deadweight.checked_mul(a.displacement.complement().value())?;
             let impact = after_displacement.checked_mul(a.attribution.complement().value())?;
@@ -469,6 +477,7 @@ impl Model {
                     after_displacement,
                     impact,
                     adjustments: a,
+                    start: flow.starts_after,
                 },
                 a.drop_off.value(),
                 flow.duration,
@@ -477,7 +486,7 @@ impl Model {
         let mut outcomes = Vec::with_capacity(adjusted.len());
         let mut value_per_period = vec![zero; horizon as usize];
         for (id, adj, drop_off, duration) in &adjusted {
-            let values = outcome_values(adj.impact, *drop_off, *duration, horizon)?;
+            let values = outcome_values(adj.impact, *drop_off, *duration, adj.start, horizon)?;
             for (total, v) in value_per_period.iter_mut().zip(&values) {
                 *total = total.checked_add(*v)?;
             }
@@ -575,7 +584,7 @@ impl Model {
             adjusted
                 .iter()
                 .try_fold(zero, |acc, (_, adj, drop_off, duration)| {
-                    let values = outcome_values(pick(adj), *drop_off, *duration, horizon)?;
+                    let values = outcome_values(pick(adj), *drop_off, *duration, adj.start, horizon)?;
                     acc.checked_add(present(&values, factors, zero)?)
                 })
         };
@@ -604,18 +613,22 @@ impl Model {
         let without_displacement = without(1)?;
         let without_attribution = without(2)?;
         // Drop-off: PV falls as drop-off rises; bisect for PV = investment. With one
-        // drop-off for all, outcomes differ only by impact and duration, so impacts
-        // are summed per duration first: each evaluation costs O(horizon²).
-        let mut by_duration = vec![zero; horizon as usize];
+        // drop-off for all, outcomes differ only by impact, start and duration, so
+        // impacts are summed per (start, duration) first.
+        let mut by_timing: Vec<((u32, u32), Money)> = Vec::new();
         for (_, adj, _, duration) in adjusted {
-            let lasts = duration.map_or(horizon, |d| d.min(horizon)).max(1);
-            if let Some(slot) = by_duration.get_mut(lasts as usize - 1) {
-                *slot = slot.checked_add(adj.impact)?;
+            let timing = (
+                adj.start.min(horizon),
+                duration.map_or(horizon, |d| d.min(horizon)),
+            );
+            match by_timing.iter_mut().find(|(t, _)| *t == timing) {
+                Some((_, total)) => *total = total.checked_add(adj.impact)?,
+                None => by_timing.push((timing, adj.impact)),
             }
         }
         let pv_drop = |d: Decimal| -> Result<Money, Error> {
-            (1u32..).zip(&by_duration).try_fold(zero, |acc, (lasts, impact)| {
-                let values = outcome_values(*impact, d, Some(lasts), horizon)?;
+            by_timing.iter().try_fold(zero, |acc, ((start, lasts), impact)| {
+                let values = outcome_values(*impact, d, Some(*lasts), *start, horizon)?;
                 acc.checked_add(present(&values, factors, zero)?)
             })
         };

@@ -280,13 +280,16 @@ impl Model {
         let mut by_activity = Breakdown::new(zero);
         let mut by_object = Breakdown::new(zero);
         let mut by_tangibility = Breakdown::new(zero);
+        let period = self.settings().period;
         for (_, flow) in self.flows() {
-            let (counterparty, received, spent) = if flow.to == party {
-                (flow.from, times(flow.value, flow.occurrences)?, zero)
-            } else if flow.from == party {
-                (flow.to, zero, times(flow.provider_cost(), flow.occurrences)?)
-            } else {
+            if flow.to != party && flow.from != party {
                 continue;
+            }
+            let occurrences = flow.occurrences_per(period)?;
+            let (counterparty, received, spent) = if flow.to == party {
+                (flow.from, times(flow.value, occurrences)?, zero)
+            } else {
+                (flow.to, zero, times(flow.provider_cost(), occurrences)?)
             };
             returns = returns.checked_add(received)?;
             costs = costs.checked_add(spent)?;
@@ -441,7 +444,8 @@ impl Model {
         for (_, flow) in self.flows() {
             let Some(activity) = flow.activity else { continue };
             if let Some((_, total)) = activity_value.iter_mut().find(|(id, _)| *id == activity) {
-                *total = total.checked_add(times(flow.value, flow.occurrences)?)?;
+                *total =
+                    total.checked_add(times(flow.value, flow.occurrences_per(self.settings().period)?)?)?;
             }
         }
         Ok(Outsourcing {

@@ -372,6 +372,9 @@ pub(crate) struct DocFlow {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) cost: Option<DocDecimal>,
     pub(crate) occurrences: DocDecimal,
+    /// The period occurrences are counted in, when not the model's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) per: Option<DocPeriod>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) channel: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -380,12 +383,35 @@ pub(crate) struct DocFlow {
     pub(crate) adjustments: Option<DocAdjustments>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) duration: Option<u32>,
+    /// Periods before the outcome starts.
+    #[serde(default, skip_serializing_if = "is_zero_periods")]
+    pub(crate) starts_after: u32,
     #[serde(default, skip_serializing_if = "is_zero")]
     pub(crate) trust_elasticity: f64,
 }
 
 fn is_zero(x: &f64) -> bool {
     *x == 0.0
+}
+
+fn is_zero_periods(x: &u32) -> bool {
+    *x == 0
+}
+
+fn from_doc_period(p: DocPeriod) -> Period {
+    match p {
+        DocPeriod::Month => Period::Month,
+        DocPeriod::Quarter => Period::Quarter,
+        DocPeriod::Year => Period::Year,
+    }
+}
+
+fn to_doc_period(p: Period) -> DocPeriod {
+    match p {
+        Period::Month => DocPeriod::Month,
+        Period::Quarter => DocPeriod::Quarter,
+        Period::Year => DocPeriod::Year,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -633,11 +659,7 @@ impl Document {
             observations,
         } = self;
         let currency = at("settings.currency", || Currency::new(&settings.currency))?;
-        let period = match settings.period {
-            DocPeriod::Month => Period::Month,
-            DocPeriod::Quarter => Period::Quarter,
-            DocPeriod::Year => Period::Year,
-        };
+        let period = from_doc_period(settings.period);
         at("settings", || crate::model::check_contexts(&settings.contexts))?;
         let settings = Settings::new(period, currency).with_contexts(settings.contexts);
         let money =
@@ -885,6 +907,8 @@ impl Document {
                         }
                         flow.duration = f.duration;
                         flow.trust_elasticity = f.trust_elasticity;
+                        flow.per = f.per.map(from_doc_period);
+                        flow.starts_after = f.starts_after;
                         model.add_flow(flow)
                     })(),
                 )
@@ -974,11 +998,7 @@ impl Document {
         Document {
             covalence: VERSION,
             settings: DocSettings {
-                period: match settings.period {
-                    Period::Month => DocPeriod::Month,
-                    Period::Quarter => DocPeriod::Quarter,
-                    Period::Year => DocPeriod::Year,
-                },
+                period: to_doc_period(settings.period),
                 currency: settings.currency.code().to_string(),
                 contexts: settings.contexts.clone(),
             },
@@ -1107,6 +1127,8 @@ impl Document {
                     }),
                     duration: f.duration,
                     trust_elasticity: f.trust_elasticity,
+                    per: f.per.map(to_doc_period),
+                    starts_after: f.starts_after,
                 })
                 .collect(),
             presences: model

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
+use crate::model::entity::Period;
 use crate::model::ids::{ActivityId, ChannelId, ConstituentId, PartyId};
 use crate::money::{Fraction, Money};
 use crate::trust::Opinion;
@@ -414,8 +415,11 @@ pub struct ValueFlow {
     pub value: Money,
     /// Cost of one occurrence to the provider (>= 0); see [`ValueFlow::provider_cost`].
     pub cost: Option<Money>,
-    /// Occurrences per period (>= 0).
+    /// Occurrences per period (>= 0): per `per` if given, else per the model period.
     pub occurrences: Decimal,
+    /// The period `occurrences` are counted in, when it is not the model's (a monthly
+    /// count in a yearly model); analyses convert it to the model period.
+    pub per: Option<Period>,
     /// The channel it flows through, if any.
     pub channel: Option<ChannelId>,
     /// The activity it feeds or comes from, if any.
@@ -424,6 +428,8 @@ pub struct ValueFlow {
     pub adjustments: Adjustments,
     /// How many periods the outcome lasts (>= 1), when stated.
     pub duration: Option<u32>,
+    /// Periods that pass before the outcome starts, for projections (default 0).
+    pub starts_after: u32,
     /// How occurrences respond to the provider's trust in the recipient (>= 0; 0 means
     /// no response). See the scenarios.
     pub trust_elasticity: f64,
@@ -461,12 +467,48 @@ impl ValueFlow {
             value,
             cost: None,
             occurrences,
+            per: None,
             channel: None,
             activity: None,
             adjustments: Adjustments::default(),
             duration: None,
+            starts_after: 0,
             trust_elasticity: 0.0,
         }
+    }
+
+    /// Occurrences per model period: `occurrences` converted from `per`. A finer period
+    /// into a coarser one multiplies exactly (12 a month make 144 a year); the other way
+    /// divides, exact to a `Decimal`'s 28 digits.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow) when the count does not fit.
+    ///
+    /// # Example
+    /// ```
+    /// # use covalence::{Currency, Model, Money, PartyId, Period, ValueFlow, ValueObject};
+    /// # use rust_decimal::dec;
+    /// # let model = Model::sample();
+    /// # let c: PartyId = model.lookup("customers")?;
+    /// let mut visits = ValueFlow::new("visits", c, model.focal().into(), ValueObject::Attention,
+    ///     Money::new(dec!(0.5), Currency::USD), dec!(12));
+    /// visits.per = Some(Period::Month);
+    /// assert_eq!(visits.occurrences_per(Period::Year)?, dec!(144));
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn occurrences_per(&self, period: Period) -> Result<Decimal, crate::Error> {
+        let Some(per) = self.per.filter(|p| *p != period) else {
+            return Ok(self.occurrences);
+        };
+        // Counts per `per` times the number of `per` in `period`: per_year(per) / per_year(period).
+        let (num, den) = (Decimal::from(per.per_year()), Decimal::from(period.per_year()));
+        let scaled = self
+            .occurrences
+            .checked_mul(num)
+            .ok_or_else(|| crate::Error::overflow(format_args!("{} occurrences", self.occurrences)))?;
+        scaled
+            .checked_div(den)
+            .ok_or_else(|| crate::Error::overflow(format_args!("{scaled} occurrences")))
     }
 
     /// The cost of one occurrence to the provider: `cost` if stated, else the value

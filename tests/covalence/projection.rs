@@ -220,3 +220,19 @@ fn payback_and_switching_values() {
         at_switch.sroi
     );
 }
+
+#[test]
+fn outcomes_can_start_later() {
+    let mut model = one_outcome(dec!(100), Adjustments::default(), Some(2));
+    let id = model.flows().next().unwrap().0;
+    model.update_flow(id, |f| f.starts_after = 1).unwrap();
+    let p = model
+        .projection(
+            &ProjectionOptions::new()
+                .horizon(4)
+                .rate(DiscountRate::Constant(dec!(0))),
+        )
+        .unwrap();
+    let values: Vec<Decimal> = p.outcomes[0].values.iter().map(|m| m.amount()).collect();
+    assert_eq!(values, [dec!(0), dec!(100), dec!(100), dec!(0)]);
+}

@@ -172,3 +172,30 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_monthly_flow_in_a_yearly_model_is_converted_exactly() {
+    let mut model = Model::new(
+        Settings::new(Period::Year, Currency::USD),
+        Organization::new("org"),
+    )
+    .unwrap();
+    let members = model
+        .add_constituent(Constituent::new("members", Role::Community, 500))
+        .unwrap();
+    let mut answers = ValueFlow::new(
+        "answers",
+        members.into(),
+        model.focal().into(),
+        ValueObject::Knowledge,
+        usd(dec!(25)),
+        dec!(100),
+    );
+    answers.per = Some(Period::Month);
+    model.add_flow(answers).unwrap();
+    let ledger = model.ledger(&LedgerOptions::new()).unwrap();
+    assert_eq!(ledger.returns.amount(), dec!(30000)); // 100 answers a month x 12 x $25
+    let text = model.to_json_string().unwrap();
+    assert!(text.contains("\"per\": \"month\""));
+    assert_eq!(Model::from_json_str(&text).unwrap(), model);
+}
