@@ -92,18 +92,22 @@ pub(crate) fn discount_factor(rate: Decimal, periods: u32) -> Result<Decimal, Er
 /// # Ok::<(), covalence::Error>(())
 /// ```
 pub fn npv(rate: Decimal, values: &[Decimal], convention: NpvConvention) -> Result<Decimal, Error> {
-    let shift = match convention {
-        NpvConvention::FirstAtTimeZero => 0,
-        NpvConvention::Spreadsheet => 1,
+    // A running factor, multiplied by 1 / (1 + rate) each period: long series
+    // underflow towards zero instead of overflowing a power.
+    let step = discount_factor(rate, 1)?;
+    let mut factor = match convention {
+        NpvConvention::FirstAtTimeZero => Decimal::ONE,
+        NpvConvention::Spreadsheet => step,
     };
     let mut total = Decimal::ZERO;
-    for (t, value) in (shift..).zip(values) {
+    for value in values {
         let present = value
-            .checked_mul(discount_factor(rate, t)?)
+            .checked_mul(factor)
             .ok_or_else(|| Error::overflow(format_args!("{value} discounted")))?;
         total = total
             .checked_add(present)
             .ok_or_else(|| Error::overflow("the net present value"))?;
+        factor = factor.checked_mul(step).unwrap_or(Decimal::ZERO);
     }
     Ok(total)
 }
@@ -134,7 +138,9 @@ pub struct Irr {
 /// Internal rate of return of values at t = 0, 1, 2, ...: all real roots above -1 of
 /// `Σ v_t / (1 + r)^t = 0`, found as the positive roots of the polynomial in
 /// `x = 1 / (1 + r)`, each isolated between the roots of its derivative and refined
-/// by bisection. Rates are `f64`: they are ratios, not money. O(n³) for n values in the
+/// by bisection and polished by Newton's method. Rates are `f64`: they are ratios, not
+/// money; roots are as precise as the polynomial's conditioning allows, and roots
+/// closer together than about 1e-9 may be reported as one. O(n³) for n values in the
 /// worst case.
 ///
 /// # Errors
@@ -172,6 +178,9 @@ pub fn irr(values: &[Decimal]) -> Result<Irr, Error> {
     while coefficients.last() == Some(&0.0) {
         coefficients.pop();
     }
+    // Leading zero values are a factor x^k: x = 0 is no rate, so divide it out.
+    let zeros = coefficients.iter().take_while(|c| **c == 0.0).count();
+    coefficients.drain(..zeros);
     let leading = coefficients.last().copied().unwrap_or(0.0).abs();
     let bound = 1.0
         + coefficients
@@ -180,7 +189,10 @@ pub fn irr(values: &[Decimal]) -> Result<Irr, Error> {
             .skip(1)
             .map(|c| c.abs() / leading)
             .fold(0.0, f64::max);
-    let xs = real_roots(&coefficients, 0.0, bound);
+    let xs: Vec<f64> = real_roots(&coefficients, 0.0, bound)
+        .into_iter()
+        .map(|x| polish(&coefficients, x))
+        .collect();
     let mut roots: Vec<f64> = xs
         .into_iter()
         .filter(|x| *x > 0.0)
@@ -199,6 +211,38 @@ pub fn irr(values: &[Decimal]) -> Result<Irr, Error> {
             )
         })?;
     Ok(Irr { rate, roots })
+}
+
+/// A few Newton steps from a bracketed root, kept only while they improve it.
+fn polish(coefficients: &[f64], mut x: f64) -> f64 {
+    let derivative: Vec<f64> = coefficients
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(k, a)| k as f64 * a)
+        .collect();
+    for _ in 0..4 {
+        let (f, df) = (evaluate(coefficients, x), evaluate(&derivative, x));
+        if df == 0.0 || !f.is_finite() {
+            break;
+        }
+        let next = x - f / df;
+        if !(next.is_finite() && next > 0.0) || evaluate(coefficients, next).abs() >= f.abs() {
+            break;
+        }
+        x = next;
+    }
+    x
+}
+
+fn sign(x: f64) -> i8 {
+    if x > 0.0 {
+        1
+    } else if x < 0.0 {
+        -1
+    } else {
+        0
+    }
 }
 
 fn evaluate(coefficients: &[f64], x: f64) -> f64 {
@@ -244,7 +288,7 @@ fn real_roots(coefficients: &[f64], lo: f64, hi: f64) -> Vec<f64> {
             roots.push(b);
             continue;
         }
-        if fa.signum() * fb.signum() < 0.0 {
+        if sign(fa) * sign(fb) < 0 {
             let (mut low, mut high, f_low) = (a, b, fa);
             for _ in 0..200 {
                 let mid = 0.5 * (low + high);
@@ -257,7 +301,7 @@ fn real_roots(coefficients: &[f64], lo: f64, hi: f64) -> Vec<f64> {
                     high = mid;
                     break;
                 }
-                if fm.signum() == f_low.signum() {
+                if sign(fm) == sign(f_low) {
                     low = mid;
                 } else {
                     high = mid;
@@ -429,6 +473,21 @@ mod tests {
             ErrorKind::InvalidValue
         );
         assert!(irr(&[]).is_err() && irr(&[dec!(0), dec!(0)]).is_err());
+    }
+
+    #[test]
+    fn regression_a_leading_zero_is_no_root() {
+        let irr = irr(&[dec!(0), dec!(-1), dec!(1)]).unwrap();
+        assert_eq!(irr.roots, [0.0]);
+        let irr2 = super::irr(&[dec!(0), dec!(0), dec!(-100), dec!(50), dec!(70)]).unwrap();
+        assert_eq!(irr2.roots.len(), 1, "{irr2:?}");
+    }
+
+    #[test]
+    fn regression_long_series_discount_without_overflow() {
+        let ones = vec![dec!(1); 1000];
+        let npv = npv(dec!(0.10), &ones, NpvConvention::FirstAtTimeZero).unwrap();
+        assert!((npv - dec!(11)).abs() < dec!(0.000001), "{npv}");
     }
 
     #[test]

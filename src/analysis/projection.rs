@@ -54,6 +54,17 @@ pub enum DiscountRate {
     },
 }
 
+impl std::fmt::Display for Timing {
+    /// `end of period`, `start of period`, `mid-period`: for reports.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Timing::EndOfPeriod => "end of period",
+            Timing::StartOfPeriod => "start of period",
+            Timing::MidPeriod => "mid-period",
+        })
+    }
+}
+
 impl DiscountRate {
     /// A schedule: each (last period, rate) in order, then `after`.
     ///
@@ -286,6 +297,10 @@ pub struct Projection {
     pub party: PartyId,
     /// Periods projected.
     pub horizon: u32,
+    /// The period every amount is per.
+    pub period: crate::model::Period,
+    /// The discount rate used.
+    pub rate: DiscountRate,
     /// The timing convention used for discounting.
     pub timing: Timing,
     /// The discount factor of each period.
@@ -294,7 +309,8 @@ pub struct Projection {
     pub outcomes: Vec<Outcome>,
     /// Value in each period, all outcomes together.
     pub value_per_period: Vec<Money>,
-    /// Investment in each period: the party's ledger costs.
+    /// Investment in each period: the party's ledger costs, with the flows it provides
+    /// following their own start and duration.
     pub investment_per_period: Vec<Money>,
     /// The initial investment at t = 0, if any.
     pub initial_investment: Money,
@@ -459,13 +475,18 @@ impl Model {
             return Err(Error::invalid("the initial investment must be >= 0"));
         }
         let horizon = options.horizon;
+        if let DiscountRate::Schedule { steps, .. } = &options.rate
+            && steps.windows(2).any(|w| matches!(w, [a, b] if a.0 >= b.0))
+        {
+            return Err(Error::invalid(
+                "the steps of a discount schedule must end at strictly ascending periods",
+            ));
+        }
         let factors = discount_factors(&options.rate, horizon, options.timing)?;
         let mut adjusted = Vec::new();
         for (id, flow) in self.flows().filter(|(_, f)| f.to == party) {
             let a = flow.adjustments;
-            let gross = flow
-                .value
-                .checked_mul(flow.occurrences_per(self.settings().period)?)?;
+            let gross = flow.value_per(self.settings().period)?;
             let after_deadweight = gross.checked_mul(a.deadweight.complement().value())?;
             let after_displacement = after_deadweight.checked_mul(a.displacement.complement().value())?;
             let impact = after_displacement.checked_mul(a.attribution.complement().value())?;
@@ -501,8 +522,24 @@ impl Model {
                 present_value,
             });
         }
-        let per_period_cost = self.ledger(&crate::LedgerOptions::new().party(party))?.costs;
-        let investment_per_period = vec![per_period_cost; horizon as usize];
+        // Investment: the ledger's costs, the flows the party provides following their
+        // own start and duration, the rest (relationships, channels, activities) every
+        // period.
+        let period = self.settings().period;
+        let ledger_costs = self.ledger(&crate::LedgerOptions::new().party(party))?.costs;
+        let mut fixed = ledger_costs;
+        let mut investment_per_period = vec![zero; horizon as usize];
+        for (_, flow) in self.flows().filter(|(_, f)| f.from == party) {
+            let cost = flow.cost_per(period)?;
+            fixed = fixed.checked_sub(cost)?;
+            let values = outcome_values(cost, Decimal::ZERO, flow.duration, flow.starts_after, horizon)?;
+            for (total, v) in investment_per_period.iter_mut().zip(&values) {
+                *total = total.checked_add(*v)?;
+            }
+        }
+        for total in &mut investment_per_period {
+            *total = total.checked_add(fixed)?;
+        }
         let present_value = present(&value_per_period, &factors, zero)?;
         let present_investment = initial.checked_add(present(&investment_per_period, &factors, zero)?)?;
         let npv = present_value.checked_sub(present_investment)?;
@@ -541,6 +578,8 @@ impl Model {
         Ok(Projection {
             party,
             horizon,
+            period: self.settings().period,
+            rate: options.rate.clone(),
             timing: options.timing,
             discount_factors: factors,
             outcomes,
@@ -580,11 +619,11 @@ impl Model {
             });
         }
         // PV with one adjustment replaced: the others' product times (1 - x).
-        let pv_with = |pick: &dyn Fn(&Adjusted) -> Money| -> Result<Money, Error> {
+        let pv_with = |pick: &dyn Fn(&Adjusted) -> Result<Money, Error>| -> Result<Money, Error> {
             adjusted
                 .iter()
                 .try_fold(zero, |acc, (_, adj, drop_off, duration)| {
-                    let values = outcome_values(pick(adj), *drop_off, *duration, adj.start, horizon)?;
+                    let values = outcome_values(pick(adj)?, *drop_off, *duration, adj.start, horizon)?;
                     acc.checked_add(present(&values, factors, zero)?)
                 })
         };
@@ -606,7 +645,6 @@ impl Model {
                     .enumerate()
                     .filter(|(i, _)| *i != skip)
                     .try_fold(a.gross, |m, (_, x)| m.checked_mul(x.complement().value()))
-                    .unwrap_or(zero)
             })
         };
         let without_deadweight = without(0)?;

@@ -106,9 +106,8 @@ impl<K> LedgerLine<K> {
 ///
 /// Returns are the value of the flows the party receives (value × occurrences). Costs
 /// are the provider cost of the flows it provides, the maintenance of relationships it
-/// bears (as their first party), the cost of the channels it is present on (for the
-/// focal organization, the only party channels cost) and the in-house cost of the
-/// activities it performs.
+/// bears (as their first party), for the focal organization the cost of the channels it
+/// is present on, and the in-house cost of the activities it performs.
 ///
 /// # Example
 /// ```
@@ -244,10 +243,6 @@ pub struct Outsourcing {
     pub horizon: u32,
 }
 
-fn times(value: Money, occurrences: Decimal) -> Result<Money, Error> {
-    value.checked_mul(occurrences)
-}
-
 impl Model {
     /// The ledger of the focal organization (or the party in the options) per model
     /// period. Every breakdown sums exactly (decimal equality) to the totals. Costs
@@ -285,11 +280,10 @@ impl Model {
             if flow.to != party && flow.from != party {
                 continue;
             }
-            let occurrences = flow.occurrences_per(period)?;
             let (counterparty, received, spent) = if flow.to == party {
-                (flow.from, times(flow.value, occurrences)?, zero)
+                (flow.from, flow.value_per(period)?, zero)
             } else {
-                (flow.to, zero, times(flow.provider_cost(), occurrences)?)
+                (flow.to, zero, flow.cost_per(period)?)
             };
             returns = returns.checked_add(received)?;
             costs = costs.checked_add(spent)?;
@@ -314,10 +308,28 @@ impl Model {
                 by_tangibility.add(None, zero, cost)?;
             }
         }
-        // Channels the party is present on.
+        // Channel costs are the focal organization's (its presence there).
+        let focal = party == PartyId::from(self.focal());
+        let mut audiences: std::collections::HashMap<ChannelId, Vec<(PartyId, Decimal)>> =
+            std::collections::HashMap::new();
+        if focal && options.allocate_channel_costs {
+            for p in self.presences() {
+                if let PartyId::Constituent(c) = p.party {
+                    let members = self.constituent(c)?.members;
+                    let share = Decimal::try_from(p.share)
+                        .map_err(|_| Error::invalid(format!("share {} is not a decimal number", p.share)))?;
+                    let weight = Decimal::from(members)
+                        .checked_mul(share)
+                        .ok_or_else(|| Error::overflow("members times share"))?;
+                    if weight > Decimal::ZERO {
+                        audiences.entry(p.channel).or_default().push((p.party, weight));
+                    }
+                }
+            }
+        }
         for (id, channel) in self.channels() {
             let Some(cost) = channel.cost else { continue };
-            if self.presence(party, id).is_none() {
+            if !focal || self.presence(party, id).is_none() {
                 continue;
             }
             costs = costs.checked_add(cost)?;
@@ -326,23 +338,7 @@ impl Model {
             by_activity.add(None, zero, cost)?;
             by_object.add(None, zero, cost)?;
             by_tangibility.add(None, zero, cost)?;
-            let audience: Vec<(PartyId, Decimal)> = if options.allocate_channel_costs {
-                self.presences()
-                    .filter(|p| {
-                        p.channel == id && p.party != party && matches!(p.party, PartyId::Constituent(_))
-                    })
-                    .filter_map(|p| {
-                        let members = match p.party {
-                            PartyId::Constituent(c) => self.constituent(c).ok()?.members,
-                            PartyId::Organization(_) => 0,
-                        };
-                        let weight = Decimal::from(members).checked_mul(Decimal::try_from(p.share).ok()?)?;
-                        (weight > Decimal::ZERO).then_some((p.party, weight))
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let audience = audiences.remove(&id).unwrap_or_default();
             if audience.is_empty() {
                 by_counterparty.add(None, zero, cost)?;
             } else {
@@ -439,15 +435,16 @@ impl Model {
         }
         candidates.sort_by_key(|c| std::cmp::Reverse(c.saving.amount()));
         let zero = Money::zero(self.settings().currency);
-        let mut activity_value: Vec<(ActivityId, Money)> =
-            self.activities().map(|(id, _)| (id, zero)).collect();
+        let mut value: std::collections::HashMap<ActivityId, Money> = std::collections::HashMap::new();
         for (_, flow) in self.flows() {
             let Some(activity) = flow.activity else { continue };
-            if let Some((_, total)) = activity_value.iter_mut().find(|(id, _)| *id == activity) {
-                *total =
-                    total.checked_add(times(flow.value, flow.occurrences_per(self.settings().period)?)?)?;
-            }
+            let total = value.entry(activity).or_insert(zero);
+            *total = total.checked_add(flow.value_per(self.settings().period)?)?;
         }
+        let activity_value = self
+            .activities()
+            .map(|(id, _)| (id, value.get(&id).copied().unwrap_or(zero)))
+            .collect();
         Ok(Outsourcing {
             candidates,
             core_outsourced,

@@ -511,6 +511,60 @@ impl ValueFlow {
             .ok_or_else(|| crate::Error::overflow(format_args!("{scaled} occurrences")))
     }
 
+    /// Value received per `period`: value × occurrences, converted from `per`
+    /// multiplying before dividing, so that a yearly amount in a monthly model loses
+    /// nothing a `Decimal` can hold.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow).
+    ///
+    /// # Example
+    /// ```
+    /// # use covalence::{Currency, Model, Money, PartyId, Period, ValueFlow, ValueObject};
+    /// # use rust_decimal::dec;
+    /// # let model = Model::sample();
+    /// # let c: PartyId = model.lookup("customers")?;
+    /// let mut dues = ValueFlow::new("dues", c, model.focal().into(), ValueObject::Money,
+    ///     Money::new(dec!(1200), Currency::USD), dec!(1));
+    /// dues.per = Some(Period::Year);
+    /// assert_eq!(dues.value_per(Period::Month)?.amount(), dec!(100));
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn value_per(&self, period: Period) -> Result<Money, crate::Error> {
+        self.amount_per(self.value, period)
+    }
+
+    /// Cost to the provider per `period` ([`ValueFlow::provider_cost`] × occurrences),
+    /// converted as [`ValueFlow::value_per`].
+    ///
+    /// # Errors
+    /// [`ErrorKind::Overflow`](crate::ErrorKind::Overflow).
+    ///
+    /// # Example
+    /// ```
+    /// # use covalence::{Currency, Model, Money, PartyId, Period, ValueFlow, ValueObject};
+    /// # use rust_decimal::dec;
+    /// # let model = Model::sample();
+    /// # let c: PartyId = model.lookup("customers")?;
+    /// let fees = ValueFlow::new("fees", c, model.focal().into(), ValueObject::Money,
+    ///     Money::new(dec!(10), Currency::USD), dec!(3));
+    /// assert_eq!(fees.cost_per(Period::Year)?.amount(), dec!(30));
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn cost_per(&self, period: Period) -> Result<Money, crate::Error> {
+        self.amount_per(self.provider_cost(), period)
+    }
+
+    fn amount_per(&self, amount: Money, period: Period) -> Result<Money, crate::Error> {
+        let total = amount.checked_mul(self.occurrences)?;
+        match self.per.filter(|p| *p != period) {
+            None => Ok(total),
+            Some(per) => total
+                .checked_mul(Decimal::from(per.per_year()))?
+                .checked_div(Decimal::from(period.per_year())),
+        }
+    }
+
     /// The cost of one occurrence to the provider: `cost` if stated, else the value
     /// for money (paying costs what is paid) and zero for everything else.
     ///

@@ -236,3 +236,37 @@ fn outcomes_can_start_later() {
     let values: Vec<Decimal> = p.outcomes[0].values.iter().map(|m| m.amount()).collect();
     assert_eq!(values, [dec!(0), dec!(100), dec!(100), dec!(0)]);
 }
+
+#[test]
+fn regression_investment_follows_the_duration_of_what_is_given() {
+    let mut model = one_outcome(dec!(600), Adjustments::default(), None);
+    let g = model.constituents().next().unwrap().0;
+    let mut grant = ValueFlow::new(
+        "grant",
+        model.focal().into(),
+        g.into(),
+        ValueObject::Money,
+        Money::new(dec!(1000), Currency::USD),
+        dec!(1),
+    );
+    grant.duration = Some(1);
+    model.add_flow(grant).unwrap();
+    let p = model
+        .projection(
+            &ProjectionOptions::new()
+                .horizon(5)
+                .rate(DiscountRate::Constant(dec!(0))),
+        )
+        .unwrap();
+    let invested: Vec<Decimal> = p.investment_per_period.iter().map(|m| m.amount()).collect();
+    assert_eq!(invested, [dec!(1000), dec!(0), dec!(0), dec!(0), dec!(0)]);
+    assert_eq!(p.sroi, Some(dec!(3)));
+}
+
+#[test]
+fn regression_discount_schedules_must_ascend() {
+    let model = one_outcome(dec!(100), Adjustments::default(), None);
+    let bad = DiscountRate::schedule([(3, dec!(0.5)), (1, dec!(0.1))], dec!(0));
+    let err = model.projection(&ProjectionOptions::new().rate(bad)).unwrap_err();
+    assert_eq!(err.kind(), covalence::ErrorKind::InvalidValue);
+}

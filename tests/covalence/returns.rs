@@ -199,3 +199,57 @@ fn a_monthly_flow_in_a_yearly_model_is_converted_exactly() {
     assert!(text.contains("\"per\": \"month\""));
     assert_eq!(Model::from_json_str(&text).unwrap(), model);
 }
+
+#[test]
+fn regression_channel_costs_are_the_focal_organizations_only() {
+    let mut model = Model::new(
+        Settings::new(Period::Year, Currency::USD),
+        Organization::new("org"),
+    )
+    .unwrap();
+    let g = model
+        .add_constituent(Constituent::new("g", Role::Community, 10))
+        .unwrap();
+    let mut forum = covalence::Channel::new("forum", covalence::Ownership::Owned);
+    forum.cost = Some(usd(dec!(1000)));
+    let forum = model.add_channel(forum).unwrap();
+    model.set_presence(model.focal().into(), forum, 1.0).unwrap();
+    model.set_presence(g.into(), forum, 0.5).unwrap();
+    assert_eq!(
+        model.ledger(&LedgerOptions::new()).unwrap().costs.amount(),
+        dec!(1000)
+    );
+    assert!(
+        model
+            .ledger(&LedgerOptions::new().party(g.into()))
+            .unwrap()
+            .costs
+            .is_zero()
+    );
+}
+
+#[test]
+fn regression_a_yearly_flow_in_a_monthly_model_loses_nothing() {
+    let mut model = Model::new(
+        Settings::new(Period::Month, Currency::USD),
+        Organization::new("org"),
+    )
+    .unwrap();
+    let g = model
+        .add_constituent(Constituent::new("g", Role::Customer, 10))
+        .unwrap();
+    let mut dues = ValueFlow::new(
+        "dues",
+        g.into(),
+        model.focal().into(),
+        ValueObject::Money,
+        usd(dec!(1200)),
+        dec!(1),
+    );
+    dues.per = Some(Period::Year);
+    model.add_flow(dues).unwrap();
+    assert_eq!(
+        model.ledger(&LedgerOptions::new()).unwrap().returns.amount(),
+        dec!(100)
+    );
+}
