@@ -3,7 +3,9 @@
 use rust_decimal::Decimal;
 
 use crate::error::Error;
-use crate::model::{ActivityClass, ActivityId, ChannelId, Model, PartyId, RelationshipId, ValueObject};
+use crate::model::{
+    ActivityClass, ActivityId, ChannelId, Model, PartyId, Period, RelationshipId, ValueObject,
+};
 use crate::money::Money;
 
 /// Options for [`Model::ledger`].
@@ -122,6 +124,8 @@ impl<K> LedgerLine<K> {
 pub struct Ledger {
     /// Whose ledger.
     pub party: PartyId,
+    /// The period every amount is per (the model's).
+    pub period: Period,
     /// Value received per period.
     pub returns: Money,
     /// Cost borne per period.
@@ -241,6 +245,8 @@ pub struct Outsourcing {
     pub activity_value: Vec<(ActivityId, Money)>,
     /// The horizon of `saving_over_horizon`, in periods.
     pub horizon: u32,
+    /// The period every amount is per (the model's).
+    pub period: Period,
 }
 
 impl Model {
@@ -375,6 +381,7 @@ impl Model {
         };
         Ok(Ledger {
             party,
+            period,
             returns,
             costs,
             net,
@@ -450,6 +457,7 @@ impl Model {
             core_outsourced,
             activity_value,
             horizon,
+            period: self.settings().period,
         })
     }
 }
