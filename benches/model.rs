@@ -2,25 +2,15 @@
 //! Benchmarks of the editable model: building, looking up, loading and writing files.
 //! Inputs are generated deterministically; sizes are in the benchmark names.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
 
-use covalence::{
-    Constituent, ConstituentId, Currency, Model, Opinion, Organization, Period, Relationship,
-    RelationshipKind, Role, Settings,
-};
+use common::Rng;
+
+use covalence::{Constituent, ConstituentId, Currency, Model, Organization, Period, Role, Settings};
 use criterion::{Criterion, criterion_group, criterion_main};
-
-/// xorshift64*: the same sequence on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
 
 /// A model of `parties` groups and about seven relationships each, one trust
 /// direction per relationship.
@@ -38,21 +28,7 @@ fn network(parties: usize) -> (Model, Vec<ConstituentId>) {
         })
         .collect();
     let mut rng = Rng(42);
-    let mut added = 0;
-    while added < parties * 7 {
-        let (a, b) = (
-            ids[rng.next() as usize % parties],
-            ids[rng.next() as usize % parties],
-        );
-        if a == b || model.relationship_between(a.into(), b.into()).is_some() {
-            continue;
-        }
-        let mut rel = Relationship::new(a.into(), b.into(), RelationshipKind::Informational);
-        rel.trust[0].absolute =
-            Some(Opinion::from_score((rng.next() % 1000) as f64 / 1000.0).expect("in range"));
-        model.add_relationship(rel).expect("valid relationship");
-        added += 1;
-    }
+    common::relationships(&mut model, &ids, parties * 7, &mut rng, false);
     (model, ids)
 }
 

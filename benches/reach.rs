@@ -2,25 +2,18 @@
 //! Reach with 3 hops on seeded networks of 10,000 and 100,000 constituent groups
 //! (about seven relationships each) and 50 channels, half of them rented.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
+
+use common::Rng;
 
 use covalence::{
     Channel, Constituent, ConstituentId, Currency, Model, Opinion, Organization, Ownership, Period,
     ReachOptions, Relationship, RelationshipKind, Role, Settings,
 };
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-
-/// xorshift64*: the same sequence on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
 
 fn network(groups: usize) -> Model {
     let mut model = Model::new(
@@ -64,20 +57,7 @@ fn network(groups: usize) -> Model {
         rel.trust[0].absolute = Some(Opinion::from_score(0.8).unwrap());
         model.add_relationship(rel).unwrap();
     }
-    let mut added = 0;
-    while added < groups * 7 {
-        let (a, b) = (
-            ids[rng.next() as usize % groups],
-            ids[rng.next() as usize % groups],
-        );
-        if a == b || model.relationship_between(a.into(), b.into()).is_some() {
-            continue;
-        }
-        let mut rel = Relationship::new(a.into(), b.into(), RelationshipKind::Informational);
-        rel.trust[0].absolute = Some(Opinion::from_score(0.05 + (rng.next() % 950) as f64 / 1000.0).unwrap());
-        model.add_relationship(rel).unwrap();
-        added += 1;
-    }
+    common::relationships(&mut model, &ids, groups * 7, &mut rng, false);
     model
 }
 

@@ -2,7 +2,12 @@
 //! Cost and return at scale: the ledger with all its breakdowns and a 10-period
 //! projection on a model of 2,000 constituent groups and 20,000 flows.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
+
+use common::Rng;
 
 use covalence::{
     Adjustments, Channel, Constituent, ConstituentId, Currency, Fraction, LedgerOptions, Model, Money,
@@ -10,17 +15,6 @@ use covalence::{
 };
 use criterion::{Criterion, criterion_group, criterion_main};
 use rust_decimal::Decimal;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
 
 fn model() -> Model {
     let mut model = Model::new(

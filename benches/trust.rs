@@ -2,25 +2,18 @@
 //! Trust at scale: reputation (EigenTrust) and one-to-all inferred trust on seeded
 //! networks of 10,000 and 100,000 parties with about seven relationships each.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
+
+use common::Rng;
 
 use covalence::{
     Constituent, ConstituentId, Currency, Model, Opinion, Organization, Period, Relationship,
     RelationshipKind, ReputationOptions, Role, Settings, TrustOptions,
 };
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-
-/// xorshift64*: the same sequence on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
 
 /// `parties` groups and the focal organization; about seven relationships per party,
 /// one trust direction each (as an edge list gives), a few with trust both ways.
@@ -44,24 +37,7 @@ fn network(parties: usize) -> Model {
         rel.trust[0].absolute = Some(Opinion::from_score(0.9).unwrap());
         model.add_relationship(rel).unwrap();
     }
-    let mut added = 0;
-    while added < parties * 7 {
-        let (a, b) = (
-            ids[rng.next() as usize % parties],
-            ids[rng.next() as usize % parties],
-        );
-        if a == b || model.relationship_between(a.into(), b.into()).is_some() {
-            continue;
-        }
-        let mut rel = Relationship::new(a.into(), b.into(), RelationshipKind::Informational);
-        let score = 0.05 + (rng.next() % 950) as f64 / 1000.0;
-        rel.trust[0].absolute = Some(Opinion::from_score(score).unwrap());
-        if rng.next().is_multiple_of(10) {
-            rel.trust[1].absolute = Some(Opinion::from_score(score / 2.0).unwrap());
-        }
-        model.add_relationship(rel).unwrap();
-        added += 1;
-    }
+    common::relationships(&mut model, &ids, parties * 7, &mut rng, true);
     model
 }
 
