@@ -229,6 +229,37 @@ fn print(model: &Model) -> Result<(), covalence::Error> {
         100.0 * reach.rented_effective_dependency
     );
 
+    let ledger = model.ledger(&covalence::LedgerOptions::new())?;
+    println!("\n## Cost and return per {}", settings.period.name());
+    println!(
+        "Returns {}; costs {}; net {}; ROI {}.",
+        ledger.returns,
+        ledger.costs,
+        ledger.net,
+        ledger.roi.map_or("n/a".to_string(), |r| format!(
+            "{:.1}%",
+            r * rust_decimal::Decimal::ONE_HUNDRED
+        ))
+    );
+    let projection = model.projection(&covalence::ProjectionOptions::new().horizon(5))?;
+    println!(
+        "Over 5 {}s at 3.5% ({}): NPV {}, SROI {}.",
+        settings.period.name(),
+        projection.timing,
+        projection.npv,
+        projection.sroi.map_or("n/a".to_string(), |s| format!("{s:.2}"))
+    );
+    for c in &model.outsourcing(5)?.candidates {
+        println!(
+            "Could outsource {}: {} in house, {} outside, saving {} a {}.",
+            model.activity(c.activity)?.display_name(),
+            c.in_house_cost,
+            c.market_price,
+            c.saving,
+            settings.period.name()
+        );
+    }
+
     println!("\n## What is said about {}", focal.display_name());
     for o in model.observations().filter(|o| o.about == focal_id) {
         let channel = model.channel(o.channel)?;
