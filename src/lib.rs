@@ -8,6 +8,9 @@ pub mod finance;
 mod io;
 mod model;
 mod money;
+mod plan;
+mod render;
+mod scenario;
 mod snapshot;
 mod trust;
 
@@ -32,4 +35,6 @@ pub use crate::model::{
     ValueObject,
 };
 pub use crate::money::{Currency, Fraction, Money};
+pub use crate::plan::{Intervention, Plan, PlanCandidate, PlanMethod, PlanOptions};
+pub use crate::scenario::{Change, CompareOptions, Comparison, Response, Scenario, TrustChange};
 pub use crate::trust::{Discount, Fusion, Opinion};

@@ -50,7 +50,18 @@ pub(crate) struct Snapshot {
     incoming: OnceLock<Adjacency>,
     /// Every relationship as (first party, second party, graph edge index).
     relationships: Vec<(u32, u32, u32)>,
+    /// The last comparison baseline evaluated on this state of the model.
+    pub(crate) baseline: Baseline,
 }
+
+/// A comparison baseline kept with the snapshot: the options it was evaluated with and
+/// the evaluation.
+pub(crate) type Baseline = std::sync::Mutex<
+    Option<(
+        crate::scenario::CompareOptions,
+        std::sync::Arc<crate::scenario::Evaluation>,
+    )>,
+>;
 
 /// Rows of `(node, trust edge position)`: for neighbours, the position of this node's
 /// trust in the neighbour (`u32::MAX` when it has none); for incoming edges, the
@@ -247,6 +258,7 @@ impl Snapshot {
             neighbors: OnceLock::new(),
             incoming: OnceLock::new(),
             relationships,
+            baseline: std::sync::Mutex::new(None),
         }
     }
 

@@ -948,3 +948,135 @@ pub fn models(size: usize) -> impl Strategy<Value = Model> {
         },
     )
 }
+
+/// Scenarios for a model: up to `max_len` edits naming what `model` holds (its
+/// relationships, flows, parties, channels, activities and contexts), with random
+/// values. Most apply; some are meant to fail (a share of 0.5 for an organization, a
+/// pair already related, a flow on a channel an earlier edit closed), as hand-written
+/// scenarios do.
+///
+/// # Example
+/// ```
+/// use covalence::{strategy, Model};
+/// use proptest::strategy::{Strategy, ValueTree};
+/// use proptest::test_runner::TestRunner;
+///
+/// let model = Model::sample();
+/// let mut runner = TestRunner::deterministic();
+/// let scenario = strategy::scenarios(&model, 4).new_tree(&mut runner).expect("a value").current();
+/// assert!(scenario.len() <= 4);
+/// let _ = model.apply(&scenario); // may fail, never panics
+/// ```
+pub fn scenarios(model: &Model, max_len: usize) -> impl Strategy<Value = crate::Scenario> + use<> {
+    let key = |p: PartyId| model.party_key(p).map(str::to_string).unwrap_or_default();
+    let parties: Vec<String> = model
+        .organizations()
+        .map(|(id, _)| key(id.into()))
+        .chain(model.constituents().map(|(id, _)| key(id.into())))
+        .collect();
+    let pairs: Vec<(String, String)> = model
+        .relationships()
+        .map(|(_, r)| (key(r.parties[0]), key(r.parties[1])))
+        .collect();
+    let flows: Vec<String> = model.flows().map(|(_, f)| f.key.clone()).collect();
+    let channels: Vec<String> = model.channels().map(|(_, c)| c.key.clone()).collect();
+    let activities: Vec<String> = model.activities().map(|(_, a)| a.key.clone()).collect();
+    let contexts = model.settings().contexts.clone();
+    let currency = model.settings().currency;
+    let raw = (
+        0u8..18,
+        any::<u32>(),
+        any::<u32>(),
+        0.0..=1.0f64,
+        0.0..=1.0f64,
+        0u32..1_000_000,
+    );
+    vec(raw, 0..=max_len).prop_map(move |edits| {
+        let mut scenario = crate::Scenario::new("generated");
+        for (kind, a, b, x, y, n) in edits {
+            let get = |items: &[String], i: u32| -> Option<String> {
+                (!items.is_empty()).then(|| items.get(i as usize % items.len()).cloned().unwrap_or_default())
+            };
+            let money = Money::new(Decimal::new(i64::from(n), 2), currency);
+            let pair =
+                (!pairs.is_empty()).then(|| pairs.get(a as usize % pairs.len()).cloned().unwrap_or_default());
+            scenario = match kind {
+                0 | 1 => match pair {
+                    Some((p, q)) => {
+                        let (truster, trustee) = if b % 2 == 0 { (p, q) } else { (q, p) };
+                        let context = if contexts.is_empty() || b % 3 == 0 {
+                            None
+                        } else {
+                            contexts.get(b as usize % contexts.len()).cloned()
+                        };
+                        let belief = x;
+                        let disbelief = y * (1.0 - x);
+                        match Opinion::new(belief, disbelief, (1.0 - belief - disbelief).max(0.0), 0.5) {
+                            Ok(o) => scenario.set_trust(&truster, &trustee, context.as_deref(), o),
+                            Err(_) => scenario,
+                        }
+                    }
+                    None => scenario,
+                },
+                2 => match pair {
+                    Some((p, q)) => scenario.set_kind(
+                        &p,
+                        &q,
+                        RelationshipKind::ALL
+                            .get(b as usize % RelationshipKind::ALL.len())
+                            .copied()
+                            .unwrap_or(RelationshipKind::Responsive),
+                    ),
+                    None => scenario,
+                },
+                3 => match pair {
+                    Some((p, q)) => scenario.set_relationship_cost(&p, &q, (b % 2 == 0).then_some(money)),
+                    None => scenario,
+                },
+                4 => match (get(&parties, a), get(&parties, b)) {
+                    (Some(p), Some(q)) => scenario.add_relationship(&p, &q, RelationshipKind::Informational),
+                    _ => scenario,
+                },
+                5 => get(&flows, a).map_or(scenario.clone(), |f| scenario.clone().set_value(&f, money)),
+                6 => get(&flows, a).map_or(scenario.clone(), |f| {
+                    scenario.clone().set_occurrences(&f, Decimal::from(n % 10_000))
+                }),
+                7 => get(&flows, a).map_or(scenario.clone(), |f| {
+                    scenario.clone().set_flow_cost(&f, (b % 2 == 0).then_some(money))
+                }),
+                8 => get(&flows, a).map_or(scenario.clone(), |f| {
+                    let channel = if b % 3 == 0 { None } else { get(&channels, b) };
+                    scenario.clone().set_flow_channel(&f, channel.as_deref())
+                }),
+                9 => {
+                    get(&flows, a).map_or(scenario.clone(), |f| scenario.clone().set_elasticity(&f, x * 2.0))
+                }
+                10 => get(&flows, a).map_or(scenario.clone(), |f| scenario.clone().remove_flow(&f)),
+                11 | 12 => match (get(&parties, a), get(&channels, b)) {
+                    (Some(p), Some(c)) => scenario.set_presence(&p, &c, x),
+                    _ => scenario,
+                },
+                13 => match (get(&parties, a), get(&channels, b)) {
+                    (Some(p), Some(c)) => scenario.remove_presence(&p, &c),
+                    _ => scenario,
+                },
+                14 => get(&channels, a).map_or(scenario.clone(), |c| scenario.clone().remove_channel(&c)),
+                15 => get(&channels, a).map_or(scenario.clone(), |c| {
+                    scenario
+                        .clone()
+                        .set_channel_cost(&c, (b % 2 == 0).then_some(money))
+                }),
+                16 => get(&activities, a).map_or(scenario.clone(), |act| {
+                    scenario
+                        .clone()
+                        .set_in_house_cost(&act, (b % 2 == 0).then_some(money))
+                }),
+                _ => match (get(&activities, a), get(&parties, b)) {
+                    (Some(act), Some(p)) => scenario.set_performer(&act, &p),
+                    _ => scenario,
+                },
+            };
+        }
+        scenario
+    })
+}

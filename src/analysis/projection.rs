@@ -114,6 +114,8 @@ pub struct ProjectionOptions {
     rate: DiscountRate,
     timing: Timing,
     initial_investment: Option<Money>,
+    /// Totals only: no outcomes audit trail, no switching values (for comparisons).
+    lean: bool,
 }
 
 impl Default for ProjectionOptions {
@@ -124,6 +126,7 @@ impl Default for ProjectionOptions {
             rate: DiscountRate::Constant(Decimal::new(35, 3)),
             timing: Timing::EndOfPeriod,
             initial_investment: None,
+            lean: false,
         }
     }
 }
@@ -198,6 +201,22 @@ impl ProjectionOptions {
     pub fn initial_investment(mut self, investment: Money) -> ProjectionOptions {
         self.initial_investment = Some(investment);
         self
+    }
+
+    /// Totals only: the outcomes stay empty and the switching values unknown.
+    pub(crate) fn lean(mut self) -> ProjectionOptions {
+        self.lean = true;
+        self
+    }
+
+    /// The party projected, if not the focal organization.
+    pub(crate) fn party_id(&self) -> Option<PartyId> {
+        self.party
+    }
+
+    /// The horizon, the rate and the timing convention.
+    pub(crate) fn discounting(&self) -> (u32, &DiscountRate, Timing) {
+        (self.horizon, &self.rate, self.timing)
     }
 }
 
@@ -334,7 +353,11 @@ pub struct Projection {
 /// Discount factors of periods 1..=horizon under a rate and a timing convention:
 /// cumulative products of `1 / (1 + r_k)` (integer powers), shifted a period earlier
 /// for start-of-period values and half a period for mid-period ones.
-fn discount_factors(rate: &DiscountRate, horizon: u32, timing: Timing) -> Result<Vec<Decimal>, Error> {
+pub(crate) fn discount_factors(
+    rate: &DiscountRate,
+    horizon: u32,
+    timing: Timing,
+) -> Result<Vec<Decimal>, Error> {
     let mut factors = Vec::with_capacity(horizon as usize);
     let mut end = Decimal::ONE; // factor at the end of the previous period
     for k in 1..=horizon {
@@ -511,6 +534,9 @@ impl Model {
             for (total, v) in value_per_period.iter_mut().zip(&values) {
                 *total = total.checked_add(*v)?;
             }
+            if options.lean {
+                continue;
+            }
             let present_value = present(&values, &factors, zero)?;
             outcomes.push(Outcome {
                 flow: *id,
@@ -526,7 +552,9 @@ impl Model {
         // own start and duration, the rest (relationships, channels, activities) every
         // period.
         let period = self.settings().period;
-        let ledger_costs = self.ledger(&crate::LedgerOptions::new().party(party))?.costs;
+        let ledger_costs = self
+            .ledger(&crate::LedgerOptions::new().party(party).totals_only())?
+            .costs;
         let mut fixed = ledger_costs;
         let mut investment_per_period = vec![zero; horizon as usize];
         for (_, flow) in self.flows().filter(|(_, f)| f.from == party) {
@@ -574,7 +602,16 @@ impl Model {
                 discounted = Some(k);
             }
         }
-        let switching = self.switching_values(&adjusted, &factors, present_investment, horizon, zero)?;
+        let switching = if options.lean {
+            SwitchingValues {
+                deadweight: None,
+                displacement: None,
+                attribution: None,
+                drop_off: None,
+            }
+        } else {
+            self.switching_values(&adjusted, &factors, present_investment, horizon, zero)?
+        };
         Ok(Projection {
             party,
             horizon,

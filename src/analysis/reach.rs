@@ -46,6 +46,9 @@ pub struct ReachOptions {
     context: Option<String>,
     hops: Hops,
     unknown_trust: f64,
+    /// Each channel's dependencies (false for comparisons: totals and the rented
+    /// share only).
+    channel_detail: bool,
 }
 
 impl Default for ReachOptions {
@@ -56,6 +59,7 @@ impl Default for ReachOptions {
             context: None,
             hops: Hops::Both,
             unknown_trust: 0.5,
+            channel_detail: true,
         }
     }
 }
@@ -130,6 +134,13 @@ impl ReachOptions {
     /// ```
     pub fn unknown_trust(mut self, unknown_trust: f64) -> ReachOptions {
         self.unknown_trust = unknown_trust;
+        self
+    }
+
+    /// Totals and the rented share only: `channels` stays empty and `largest_rented`
+    /// unknown.
+    pub(crate) fn totals_only(mut self) -> ReachOptions {
+        self.channel_detail = false;
         self
     }
 }
@@ -263,6 +274,16 @@ pub struct Reach {
     /// The rented channel whose loss alone would cost the most effective reach (ties
     /// to the first key); `None` when no rented channel carries any.
     pub largest_rented: Option<ChannelId>,
+}
+
+/// What comparisons need from reach beyond [`Reach`].
+pub(crate) struct ReachDetail {
+    /// Every constituent group's trust in the source (the source left out), in the
+    /// model's order, with what it rests on.
+    pub(crate) trust: Vec<(ConstituentId, f64, TrustBasis)>,
+    /// The share of exposure (people present on the source's channels) that is on
+    /// rented channels, in `[0, 1]`.
+    pub(crate) rented_exposure: f64,
 }
 
 /// The probability and hop of every party for one set of channels.
@@ -692,6 +713,12 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn reach(&self, options: &ReachOptions) -> Result<Reach, Error> {
+        self.reach_and_trust(options).map(|(reach, _)| reach)
+    }
+
+    /// Reach, and every constituent group's trust in the source (in the model's
+    /// order, the source left out) with what it rests on.
+    pub(crate) fn reach_and_trust(&self, options: &ReachOptions) -> Result<(Reach, ReachDetail), Error> {
         let context = options
             .context
             .as_deref()
@@ -815,7 +842,11 @@ impl Model {
         let total_exposure: f64 = inputs.audiences.iter().map(exposure).fold(0.0, |x, y| x + y);
         // Reach without each channel: independent computations, split over the
         // available cores (the results do not depend on how).
-        let withouts = without_each_channel(&inputs);
+        let withouts = if options.channel_detail {
+            without_each_channel(&inputs)
+        } else {
+            Vec::new()
+        };
         let mut channels = Vec::with_capacity(inputs.audiences.len());
         for (audience, without) in inputs.audiences.iter().zip(withouts) {
             let e = exposure(audience);
@@ -839,7 +870,7 @@ impl Model {
             .filter(|s| *s > 0.0)
             .collect();
         let exposure_hhi = (!exposed.is_empty()).then(|| exposed.iter().map(|s| s * s).sum());
-        let rented_effective_dependency = if channels.iter().any(|c| c.ownership.is_rented()) {
+        let rented_effective_dependency = if inputs.audiences.iter().any(|a| a.ownership.is_rented()) {
             share_lost(
                 all.effective,
                 inputs
@@ -874,7 +905,38 @@ impl Model {
                 })
             })
             .collect();
-        Ok(Reach {
+        let trust = self
+            .constituents()
+            .filter_map(|(id, _)| {
+                let i = dense(id.into())?;
+                (i != source).then(|| {
+                    (
+                        id,
+                        inputs
+                            .trust
+                            .get(i as usize)
+                            .copied()
+                            .unwrap_or(options.unknown_trust),
+                        basis.get(i as usize).copied().unwrap_or(TrustBasis::Unknown),
+                    )
+                })
+            })
+            .collect();
+        let rented_exposure: f64 = inputs
+            .audiences
+            .iter()
+            .filter(|a| a.ownership.is_rented())
+            .map(exposure)
+            .fold(0.0, |x, y| x + y);
+        let detail = ReachDetail {
+            trust,
+            rented_exposure: if total_exposure > 0.0 {
+                (rented_exposure / total_exposure).clamp(0.0, 1.0)
+            } else {
+                0.0
+            },
+        };
+        let reach = Reach {
             source: source_id,
             max_hops: options.max_hops,
             hops: options.hops,
@@ -888,6 +950,7 @@ impl Model {
             exposure_hhi,
             rented_effective_dependency,
             largest_rented,
-        })
+        };
+        Ok((reach, detail))
     }
 }

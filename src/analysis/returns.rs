@@ -22,6 +22,8 @@ use crate::money::Money;
 pub struct LedgerOptions {
     party: Option<PartyId>,
     allocate_channel_costs: bool,
+    /// Totals only, no breakdowns (for comparisons, which need nothing else).
+    totals_only: bool,
 }
 
 impl LedgerOptions {
@@ -58,6 +60,12 @@ impl LedgerOptions {
     /// ```
     pub fn allocate_channel_costs(mut self, allocate: bool) -> LedgerOptions {
         self.allocate_channel_costs = allocate;
+        self
+    }
+
+    /// Totals only: the breakdowns stay empty.
+    pub(crate) fn totals_only(mut self) -> LedgerOptions {
+        self.totals_only = true;
         self
     }
 }
@@ -282,6 +290,7 @@ impl Model {
         let mut by_object = Breakdown::new(zero);
         let mut by_tangibility = Breakdown::new(zero);
         let period = self.settings().period;
+        let detail = !options.totals_only;
         for (_, flow) in self.flows() {
             if flow.to != party && flow.from != party {
                 continue;
@@ -293,12 +302,14 @@ impl Model {
             };
             returns = returns.checked_add(received)?;
             costs = costs.checked_add(spent)?;
-            by_counterparty.add(Some(counterparty), received, spent)?;
-            by_relationship.add(self.relationship_between(party, counterparty), received, spent)?;
-            by_channel.add(flow.channel, received, spent)?;
-            by_activity.add(flow.activity, received, spent)?;
-            by_object.add(Some(flow.object.clone()), received, spent)?;
-            by_tangibility.add(Some(flow.object.is_tangible()), received, spent)?;
+            if detail {
+                by_counterparty.add(Some(counterparty), received, spent)?;
+                by_relationship.add(self.relationship_between(party, counterparty), received, spent)?;
+                by_channel.add(flow.channel, received, spent)?;
+                by_activity.add(flow.activity, received, spent)?;
+                by_object.add(Some(flow.object.clone()), received, spent)?;
+                by_tangibility.add(Some(flow.object.is_tangible()), received, spent)?;
+            }
         }
         // Relationship maintenance, borne by the first party.
         for (id, rel) in self.relationships() {
@@ -306,19 +317,21 @@ impl Model {
                 && first == party
             {
                 costs = costs.checked_add(cost)?;
-                by_counterparty.add(Some(other), zero, cost)?;
-                by_relationship.add(Some(id), zero, cost)?;
-                by_channel.add(None, zero, cost)?;
-                by_activity.add(None, zero, cost)?;
-                by_object.add(None, zero, cost)?;
-                by_tangibility.add(None, zero, cost)?;
+                if detail {
+                    by_counterparty.add(Some(other), zero, cost)?;
+                    by_relationship.add(Some(id), zero, cost)?;
+                    by_channel.add(None, zero, cost)?;
+                    by_activity.add(None, zero, cost)?;
+                    by_object.add(None, zero, cost)?;
+                    by_tangibility.add(None, zero, cost)?;
+                }
             }
         }
         // Channel costs are the focal organization's (its presence there).
         let focal = party == PartyId::from(self.focal());
         let mut audiences: std::collections::HashMap<ChannelId, Vec<(PartyId, Decimal)>> =
             std::collections::HashMap::new();
-        if focal && options.allocate_channel_costs {
+        if focal && detail && options.allocate_channel_costs {
             for p in self.presences() {
                 if let PartyId::Constituent(c) = p.party {
                     let members = self.constituent(c)?.members;
@@ -339,18 +352,20 @@ impl Model {
                 continue;
             }
             costs = costs.checked_add(cost)?;
-            by_channel.add(Some(id), zero, cost)?;
-            by_relationship.add(None, zero, cost)?;
-            by_activity.add(None, zero, cost)?;
-            by_object.add(None, zero, cost)?;
-            by_tangibility.add(None, zero, cost)?;
-            let audience = audiences.remove(&id).unwrap_or_default();
-            if audience.is_empty() {
-                by_counterparty.add(None, zero, cost)?;
-            } else {
-                let weights: Vec<Decimal> = audience.iter().map(|(_, w)| *w).collect();
-                for ((group, _), part) in audience.iter().zip(cost.allocate(&weights)?) {
-                    by_counterparty.add(Some(*group), zero, part)?;
+            if detail {
+                by_channel.add(Some(id), zero, cost)?;
+                by_relationship.add(None, zero, cost)?;
+                by_activity.add(None, zero, cost)?;
+                by_object.add(None, zero, cost)?;
+                by_tangibility.add(None, zero, cost)?;
+                let audience = audiences.remove(&id).unwrap_or_default();
+                if audience.is_empty() {
+                    by_counterparty.add(None, zero, cost)?;
+                } else {
+                    let weights: Vec<Decimal> = audience.iter().map(|(_, w)| *w).collect();
+                    for ((group, _), part) in audience.iter().zip(cost.allocate(&weights)?) {
+                        by_counterparty.add(Some(*group), zero, part)?;
+                    }
                 }
             }
         }
@@ -363,12 +378,14 @@ impl Model {
                 continue;
             };
             costs = costs.checked_add(cost)?;
-            by_activity.add(Some(id), zero, cost)?;
-            by_counterparty.add(None, zero, cost)?;
-            by_relationship.add(None, zero, cost)?;
-            by_channel.add(None, zero, cost)?;
-            by_object.add(None, zero, cost)?;
-            by_tangibility.add(None, zero, cost)?;
+            if detail {
+                by_activity.add(Some(id), zero, cost)?;
+                by_counterparty.add(None, zero, cost)?;
+                by_relationship.add(None, zero, cost)?;
+                by_channel.add(None, zero, cost)?;
+                by_object.add(None, zero, cost)?;
+                by_tangibility.add(None, zero, cost)?;
+            }
         }
         let net = returns.checked_sub(costs)?;
         let (roi, benefit_cost_ratio) = if costs.is_zero() {

@@ -14,6 +14,8 @@ use crate::model::{
     Settings, TrustProfile, ValueFlow, ValueObject,
 };
 use crate::money::{Currency, Fraction, Money, parse_decimal};
+use crate::plan::Intervention;
+use crate::scenario::Scenario;
 use crate::trust::Opinion;
 
 /// The file format version this crate reads and writes.
@@ -50,6 +52,27 @@ pub(crate) struct Document {
     pub(crate) presences: Vec<DocPresence>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub(crate) observations: Vec<DocObservation>,
+    /// Candidate interventions: scenarios with their costs, for planning.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) interventions: Vec<DocIntervention>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename = "Intervention")]
+pub(crate) struct DocIntervention {
+    pub(crate) key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) name: Option<String>,
+    /// Paid once, at the start; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) one_off_cost: Option<DocDecimal>,
+    /// Paid every period; default 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) per_period_cost: Option<DocDecimal>,
+    /// The scenario's edits, in order.
+    pub(crate) edits: Vec<crate::scenario::Edit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -595,6 +618,39 @@ pub(crate) fn check_shape(doc: &serde_json::Value) -> Result<(), Error> {
             }
         }
     }
+    for (at, intervention) in each(doc.get("interventions")) {
+        let path = format!("interventions{at}");
+        object(Some(intervention), &path)?;
+        check_edits_shape(intervention.get("edits"), &format!("{path}.edits"))?;
+    }
+    Ok(())
+}
+
+/// Refuses arrays where a scenario's edits have objects (see [`check_shape`]).
+pub(crate) fn check_edits_shape(edits: Option<&serde_json::Value>, path: &str) -> Result<(), Error> {
+    use serde_json::Value;
+    let array = |value: Option<&Value>, path: &str| match value {
+        Some(Value::Array(_)) => Err(Error::new(
+            ErrorKind::Format,
+            "expected an object with named fields, found an array",
+        )
+        .with_path(path.to_string())),
+        _ => Ok(()),
+    };
+    if let Some(Value::Array(items)) = edits {
+        for (i, edit) in items.iter().enumerate() {
+            let path = format!("{path}[{i}]");
+            array(Some(edit), &path)?;
+            if let Some(map) = edit.as_object() {
+                for (name, payload) in map {
+                    let path = format!("{path}.{name}");
+                    array(Some(payload), &path)?;
+                    array(payload.get("opinion"), &format!("{path}.opinion"))?;
+                    array(payload.get("adjustments"), &format!("{path}.adjustments"))?;
+                }
+            }
+        }
+    }
     Ok(())
 }
 
@@ -612,7 +668,7 @@ impl std::fmt::Display for Item {
     }
 }
 
-fn decimal(d: &DocDecimal, field: &str) -> Result<Decimal, Error> {
+pub(crate) fn decimal(d: &DocDecimal, field: &str) -> Result<Decimal, Error> {
     parse_decimal(&d.0).map_err(|e| e.with_path(field))
 }
 
@@ -622,7 +678,7 @@ fn fraction(d: Option<&DocDecimal>, field: &str) -> Result<Fraction, Error> {
     })
 }
 
-fn opinion(o: &DocOpinion) -> Result<Opinion, Error> {
+pub(crate) fn opinion(o: &DocOpinion) -> Result<Opinion, Error> {
     Opinion::new(o.belief, o.disbelief, o.uncertainty, o.base_rate)
 }
 
@@ -657,6 +713,7 @@ impl Document {
             flows,
             presences,
             observations,
+            interventions,
         } = self;
         let currency = at("settings.currency", || Currency::new(&settings.currency))?;
         let period = from_doc_period(settings.period);
@@ -860,55 +917,7 @@ impl Document {
                 labelled(
                     || format!("flow `{label_key}`"),
                     (|| {
-                        let from = lookup(&model, &f.from, "from")?;
-                        let to = lookup(&model, &f.to, "to")?;
-                        let object = match f.object {
-                            DocObject::Money => ValueObject::Money,
-                            DocObject::Product => ValueObject::Product,
-                            DocObject::Service => ValueObject::Service,
-                            DocObject::Knowledge => ValueObject::Knowledge,
-                            DocObject::Content => ValueObject::Content,
-                            DocObject::Feedback => ValueObject::Feedback,
-                            DocObject::Referral => ValueObject::Referral,
-                            DocObject::Attention => ValueObject::Attention,
-                            DocObject::Data => ValueObject::Data,
-                            DocObject::Reputation => ValueObject::Reputation,
-                            DocObject::Other(name) => ValueObject::Other(name),
-                        };
-                        let mut flow = ValueFlow::new(
-                            f.key,
-                            from,
-                            to,
-                            object,
-                            money(&f.value, "value")?,
-                            decimal(&f.occurrences, "occurrences")?,
-                        );
-                        flow.cost = optional_money(&f.cost, "cost")?;
-                        flow.channel = f
-                            .channel
-                            .as_deref()
-                            .map(|k| lookup::<ChannelId>(&model, k, "channel"))
-                            .transpose()?;
-                        flow.activity = f
-                            .activity
-                            .as_deref()
-                            .map(|k| lookup::<ActivityId>(&model, k, "activity"))
-                            .transpose()?;
-                        if let Some(adj) = &f.adjustments {
-                            flow.adjustments = Adjustments {
-                                deadweight: fraction(adj.deadweight.as_ref(), "adjustments.deadweight")?,
-                                displacement: fraction(
-                                    adj.displacement.as_ref(),
-                                    "adjustments.displacement",
-                                )?,
-                                attribution: fraction(adj.attribution.as_ref(), "adjustments.attribution")?,
-                                drop_off: fraction(adj.drop_off.as_ref(), "adjustments.drop_off")?,
-                            };
-                        }
-                        flow.duration = f.duration;
-                        flow.trust_elasticity = f.trust_elasticity;
-                        flow.per = f.per.map(from_doc_period);
-                        flow.starts_after = f.starts_after;
+                        let flow = f.to_flow(&model)?;
                         model.add_flow(flow)
                     })(),
                 )
@@ -951,6 +960,21 @@ impl Document {
                     ));
                 }
                 Ok(())
+            })?;
+        }
+        for (i, d) in interventions.into_iter().enumerate() {
+            at(Item("interventions", i), || {
+                let cost = |c: &Option<DocDecimal>, field: &str| {
+                    c.as_ref().map_or(Ok(Money::zero(currency)), |c| money(c, field))
+                };
+                let mut intervention = Intervention::new(
+                    d.key.clone(),
+                    Scenario::from_edits(d.key, d.edits),
+                    cost(&d.one_off_cost, "one_off_cost")?,
+                    cost(&d.per_period_cost, "per_period_cost")?,
+                );
+                intervention.name = d.name;
+                model.add_intervention(intervention)
             })?;
         }
         Ok(model)
@@ -1089,48 +1113,7 @@ impl Document {
                     }
                 })
                 .collect(),
-            flows: model
-                .flows()
-                .map(|(_, f)| DocFlow {
-                    key: f.key.clone(),
-                    from: key(f.from),
-                    to: key(f.to),
-                    object: match &f.object {
-                        ValueObject::Money => DocObject::Money,
-                        ValueObject::Product => DocObject::Product,
-                        ValueObject::Service => DocObject::Service,
-                        ValueObject::Knowledge => DocObject::Knowledge,
-                        ValueObject::Content => DocObject::Content,
-                        ValueObject::Feedback => DocObject::Feedback,
-                        ValueObject::Referral => DocObject::Referral,
-                        ValueObject::Attention => DocObject::Attention,
-                        ValueObject::Data => DocObject::Data,
-                        ValueObject::Reputation => DocObject::Reputation,
-                        ValueObject::Other(name) => DocObject::Other(name.clone()),
-                    },
-                    value: amount(f.value),
-                    cost: f.cost.map(amount),
-                    occurrences: DocDecimal(f.occurrences.to_string()),
-                    channel: f.channel.map(channel_key),
-                    activity: f
-                        .activity
-                        .map(|a| model.activity(a).map_or("?".to_string(), |a| a.key.clone())),
-                    adjustments: (!f.adjustments.is_zero()).then(|| {
-                        let part =
-                            |x: Fraction| (x != Fraction::ZERO).then(|| DocDecimal(x.value().to_string()));
-                        DocAdjustments {
-                            deadweight: part(f.adjustments.deadweight),
-                            displacement: part(f.adjustments.displacement),
-                            attribution: part(f.adjustments.attribution),
-                            drop_off: part(f.adjustments.drop_off),
-                        }
-                    }),
-                    duration: f.duration,
-                    trust_elasticity: f.trust_elasticity,
-                    per: f.per.map(to_doc_period),
-                    starts_after: f.starts_after,
-                })
-                .collect(),
+            flows: model.flows().map(|(_, f)| DocFlow::from_flow(model, f)).collect(),
             presences: model
                 .presences()
                 .map(|p| DocPresence {
@@ -1151,11 +1134,21 @@ impl Document {
                     neutral: o.neutral,
                 })
                 .collect(),
+            interventions: model
+                .interventions()
+                .map(|i| DocIntervention {
+                    key: i.key.clone(),
+                    name: i.name.clone(),
+                    one_off_cost: (!i.one_off_cost.is_zero()).then(|| amount(i.one_off_cost)),
+                    per_period_cost: (!i.per_period_cost.is_zero()).then(|| amount(i.per_period_cost)),
+                    edits: i.scenario.edits().to_vec(),
+                })
+                .collect(),
         }
     }
 }
 
-fn kind(k: DocKind) -> RelationshipKind {
+pub(crate) fn kind(k: DocKind) -> RelationshipKind {
     match k {
         DocKind::Transactional => RelationshipKind::Transactional,
         DocKind::Informational => RelationshipKind::Informational,
@@ -1165,7 +1158,7 @@ fn kind(k: DocKind) -> RelationshipKind {
     }
 }
 
-fn doc_kind(k: RelationshipKind) -> DocKind {
+pub(crate) fn doc_kind(k: RelationshipKind) -> DocKind {
     match k {
         RelationshipKind::Transactional => DocKind::Transactional,
         RelationshipKind::Informational => DocKind::Informational,
@@ -1178,7 +1171,7 @@ fn doc_kind(k: RelationshipKind) -> DocKind {
 /// An opinion for the file. The uncertainty is written rounded to 12 decimals for the
 /// reader's sake: it is derived again from belief and disbelief on load, so nothing is
 /// lost.
-fn doc_opinion(o: &Opinion) -> DocOpinion {
+pub(crate) fn doc_opinion(o: &Opinion) -> DocOpinion {
     DocOpinion {
         belief: o.belief(),
         disbelief: o.disbelief(),
@@ -1195,5 +1188,108 @@ fn doc_trust(t: &TrustProfile) -> DocTrust {
             .iter()
             .map(|(c, o)| (c.clone(), doc_opinion(o)))
             .collect(),
+    }
+}
+
+impl DocFlow {
+    /// The flow this entry describes, its keys resolved in `model`; error paths are
+    /// relative to the entry.
+    pub(crate) fn to_flow(&self, model: &Model) -> Result<ValueFlow, Error> {
+        let currency = model.settings().currency;
+        let money =
+            |d: &DocDecimal, field: &str| Money::parse_in(&d.0, currency).map_err(|e| e.with_path(field));
+        let from = lookup(model, &self.from, "from")?;
+        let to = lookup(model, &self.to, "to")?;
+        let object = match &self.object {
+            DocObject::Money => ValueObject::Money,
+            DocObject::Product => ValueObject::Product,
+            DocObject::Service => ValueObject::Service,
+            DocObject::Knowledge => ValueObject::Knowledge,
+            DocObject::Content => ValueObject::Content,
+            DocObject::Feedback => ValueObject::Feedback,
+            DocObject::Referral => ValueObject::Referral,
+            DocObject::Attention => ValueObject::Attention,
+            DocObject::Data => ValueObject::Data,
+            DocObject::Reputation => ValueObject::Reputation,
+            DocObject::Other(name) => ValueObject::Other(name.clone()),
+        };
+        let mut flow = ValueFlow::new(
+            self.key.clone(),
+            from,
+            to,
+            object,
+            money(&self.value, "value")?,
+            decimal(&self.occurrences, "occurrences")?,
+        );
+        flow.cost = self.cost.as_ref().map(|c| money(c, "cost")).transpose()?;
+        flow.channel = self
+            .channel
+            .as_deref()
+            .map(|k| lookup::<ChannelId>(model, k, "channel"))
+            .transpose()?;
+        flow.activity = self
+            .activity
+            .as_deref()
+            .map(|k| lookup::<ActivityId>(model, k, "activity"))
+            .transpose()?;
+        if let Some(adj) = &self.adjustments {
+            flow.adjustments = Adjustments {
+                deadweight: fraction(adj.deadweight.as_ref(), "adjustments.deadweight")?,
+                displacement: fraction(adj.displacement.as_ref(), "adjustments.displacement")?,
+                attribution: fraction(adj.attribution.as_ref(), "adjustments.attribution")?,
+                drop_off: fraction(adj.drop_off.as_ref(), "adjustments.drop_off")?,
+            };
+        }
+        flow.duration = self.duration;
+        flow.trust_elasticity = self.trust_elasticity;
+        flow.per = self.per.map(from_doc_period);
+        flow.starts_after = self.starts_after;
+        Ok(flow)
+    }
+
+    /// The entry describing `f`, by the keys `model` gives its ids.
+    pub(crate) fn from_flow(model: &Model, f: &ValueFlow) -> DocFlow {
+        let key = |p: PartyId| model.party_key(p).unwrap_or("?").to_string();
+        let amount = |m: Money| DocDecimal(m.amount().to_string());
+        DocFlow {
+            key: f.key.clone(),
+            from: key(f.from),
+            to: key(f.to),
+            object: match &f.object {
+                ValueObject::Money => DocObject::Money,
+                ValueObject::Product => DocObject::Product,
+                ValueObject::Service => DocObject::Service,
+                ValueObject::Knowledge => DocObject::Knowledge,
+                ValueObject::Content => DocObject::Content,
+                ValueObject::Feedback => DocObject::Feedback,
+                ValueObject::Referral => DocObject::Referral,
+                ValueObject::Attention => DocObject::Attention,
+                ValueObject::Data => DocObject::Data,
+                ValueObject::Reputation => DocObject::Reputation,
+                ValueObject::Other(name) => DocObject::Other(name.clone()),
+            },
+            value: amount(f.value),
+            cost: f.cost.map(amount),
+            occurrences: DocDecimal(f.occurrences.to_string()),
+            channel: f
+                .channel
+                .map(|c| model.channel(c).map_or("?".to_string(), |c| c.key.clone())),
+            activity: f
+                .activity
+                .map(|a| model.activity(a).map_or("?".to_string(), |a| a.key.clone())),
+            adjustments: (!f.adjustments.is_zero()).then(|| {
+                let part = |x: Fraction| (x != Fraction::ZERO).then(|| DocDecimal(x.value().to_string()));
+                DocAdjustments {
+                    deadweight: part(f.adjustments.deadweight),
+                    displacement: part(f.adjustments.displacement),
+                    attribution: part(f.adjustments.attribution),
+                    drop_off: part(f.adjustments.drop_off),
+                }
+            }),
+            duration: f.duration,
+            trust_elasticity: f.trust_elasticity,
+            per: f.per.map(to_doc_period),
+            starts_after: f.starts_after,
+        }
     }
 }

@@ -4,7 +4,7 @@
 //! own checked methods; errors carry the path to the bad field, the entity's key and,
 //! for JSON, the line and column.
 
-mod document;
+pub(crate) mod document;
 mod locate;
 #[cfg(feature = "schema")]
 mod schema;
@@ -277,6 +277,53 @@ fn toml_error(
         error = error.with_position(line, column);
     }
     error
+}
+
+impl crate::scenario::Scenario {
+    /// Loads a scenario from JSON text: `{"name": "...", "edits": [...]}`, each edit
+    /// an object naming it (`{"remove_channel": {"channel": "facebook"}}`), amounts as
+    /// decimal strings (see `docs/model-format.md`). What the edits name is checked
+    /// when the scenario is applied to a model.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Syntax`] for text that is not JSON; [`ErrorKind::Format`] for
+    /// unknown edits or fields, wrong types and floats in decimal fields, with the
+    /// path, line and column.
+    ///
+    /// # Example
+    /// ```
+    /// let s = covalence::Scenario::from_json_str(
+    ///     r#"{"name": "quit x", "edits": [{"remove_channel": {"channel": "x"}}]}"#)?;
+    /// assert_eq!(s.len(), 1);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn from_json_str(text: &str) -> Result<crate::scenario::Scenario, Error> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(None, e, None))?;
+        document::check_edits_shape(value.get("edits"), "edits").map_err(|e| locate::position(text, e))?;
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            json_error(Some(&value), e.into_inner(), Some(path))
+        })
+    }
+
+    /// Writes the scenario as pretty-printed JSON, which [`Scenario::from_json_str`]
+    /// reads back.
+    ///
+    /// [`Scenario::from_json_str`]: crate::Scenario::from_json_str
+    ///
+    /// # Errors
+    /// None in practice; the `Result` guards against a serializer failure.
+    ///
+    /// # Example
+    /// ```
+    /// let s = covalence::Scenario::new("quit x").remove_channel("x");
+    /// assert_eq!(covalence::Scenario::from_json_str(&s.to_json_string()?)?, s);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn to_json_string(&self) -> Result<String, Error> {
+        serde_json::to_string_pretty(self).map_err(|e| Error::new(ErrorKind::Format, e.to_string()))
+    }
 }
 
 #[cfg(test)]

@@ -69,6 +69,17 @@ fn in_field<T>(result: Result<T, Error>, field: &str) -> Result<T, Error> {
 impl Model {
     fn check_key(&self, key_text: &str, me: Option<Entry>) -> Result<(), Error> {
         key(key_text)?;
+        let reserved = self.planned(|e| e.adds_key() == Some(key_text));
+        if !reserved.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Duplicate,
+                format!(
+                    "key `{key_text}` is reserved by {}, which adds a flow with it",
+                    reserved.join(", ")
+                ),
+            )
+            .with_path("key"));
+        }
         match self.find_key(key_text) {
             Some(other) if Some(other) != me => Err(Error::new(
                 ErrorKind::Duplicate,
@@ -249,6 +260,22 @@ impl Model {
                     Error::new(ErrorKind::Duplicate, "the two parties are already related")
                         .with_path("parties"),
                 );
+            }
+            if unique && me.is_none() && !self.interventions.is_empty() {
+                let reserved = self.planned(|e| {
+                    e.adds_relationship()
+                        .is_some_and(|[x, y]| (x, y) == (key_a, key_b) || (y, x) == (key_a, key_b))
+                });
+                if !reserved.is_empty() {
+                    return Err(Error::new(
+                        ErrorKind::Duplicate,
+                        format!(
+                            "the pair is reserved by {}, which relates it",
+                            reserved.join(", ")
+                        ),
+                    )
+                    .with_path("parties"));
+                }
             }
             self.check_optional_amount(rel.cost, "cost")?;
             let mut contexts = Vec::new();

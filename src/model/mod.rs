@@ -27,6 +27,7 @@ pub use link::{
 };
 
 pub(crate) use check::contexts as check_contexts;
+pub(crate) use check::key as check_key;
 pub(crate) use ids::{Entry, Slot};
 pub(crate) use store::{Arena, ContextOpinion, KeyIndex, OpinionSlot, RelExtra, RelRecord};
 
@@ -140,6 +141,8 @@ pub struct Model {
     /// Slots ever used in the graph's node and edge arrays (live or vacant).
     node_slots: usize,
     edge_slots: usize,
+    /// Candidate interventions, in the order added.
+    pub(crate) interventions: Vec<crate::plan::Intervention>,
 }
 
 /// The key of the entity an index entry names ("" if it is gone, which the model never
@@ -207,6 +210,7 @@ impl Model {
             snapshot: std::sync::OnceLock::new(),
             node_slots: 0,
             edge_slots: 0,
+            interventions: Vec::new(),
         };
         model.focal = model.add_organization(focal)?;
         Ok(model)
@@ -274,6 +278,7 @@ impl Model {
         for key in self.observations.keys().filter(|k| k.context == Some(index)) {
             users.push(format!("observation {}", self.observation_label(key)));
         }
+        users.extend(self.planned(|e| e.context() == Some(name)));
         if !users.is_empty() {
             return Err(in_use(&format!("context `{name}`"), users));
         }
@@ -591,7 +596,9 @@ impl Model {
     ) -> Result<(), Error> {
         self.touch();
         let mut org = self.organization(id)?.clone();
+        let old = org.key.clone();
         edit(&mut org);
+        self.check_rekey(&old, &org.key)?;
         self.check_organization(&org, Some(Entry::Organization(id)))?;
         self.replace_party(id.into(), PartyData::Organization(org));
         Ok(())
@@ -736,7 +743,9 @@ impl Model {
     ) -> Result<(), Error> {
         self.touch();
         let mut constituent = self.constituent(id)?.clone();
+        let old = constituent.key.clone();
         edit(&mut constituent);
+        self.check_rekey(&old, &constituent.key)?;
         self.check_constituent(&constituent, Some(Entry::Constituent(id)))?;
         let shared: u64 = self
             .overlaps()
@@ -819,6 +828,7 @@ impl Model {
             }
         }
         let key = self.party_key(id)?.to_string();
+        users.extend(self.planned_key(&key));
         if !users.is_empty() {
             return Err(in_use(&format!("`{key}`"), users));
         }
@@ -912,7 +922,9 @@ impl Model {
     pub fn update_channel(&mut self, id: ChannelId, edit: impl FnOnce(&mut Channel)) -> Result<(), Error> {
         self.touch();
         let mut channel = self.channel(id)?.clone();
+        let old = channel.key.clone();
         edit(&mut channel);
+        self.check_rekey(&old, &channel.key)?;
         self.check_channel(&channel, Some(Entry::Channel(id)))?;
         self.unindex_key(Entry::Channel(id));
         if let Some(slot) = self.channels.get_mut(id.0) {
@@ -946,12 +958,13 @@ impl Model {
     pub fn remove_channel(&mut self, id: ChannelId) -> Result<Removed<Channel>, Error> {
         self.touch();
         let key = self.channel(id)?.key.clone();
-        let users: Vec<String> = self
+        let mut users: Vec<String> = self
             .flows
             .iter()
             .filter(|(_, f)| f.channel == Some(id))
             .map(|(_, f)| format!("flow `{}` (channel)", f.key))
             .collect();
+        users.extend(self.planned_key(&key));
         if !users.is_empty() {
             return Err(in_use(&format!("channel `{key}`"), users));
         }
@@ -1040,7 +1053,9 @@ impl Model {
     pub fn update_activity(&mut self, id: ActivityId, edit: impl FnOnce(&mut Activity)) -> Result<(), Error> {
         self.touch();
         let mut activity = self.activity(id)?.clone();
+        let old = activity.key.clone();
         edit(&mut activity);
+        self.check_rekey(&old, &activity.key)?;
         self.check_activity(&activity, Some(Entry::Activity(id)))?;
         self.unindex_key(Entry::Activity(id));
         if let Some(slot) = self.activities.get_mut(id.0) {
@@ -1069,12 +1084,13 @@ impl Model {
     pub fn remove_activity(&mut self, id: ActivityId) -> Result<Activity, Error> {
         self.touch();
         let key = self.activity(id)?.key.clone();
-        let users: Vec<String> = self
+        let mut users: Vec<String> = self
             .flows
             .iter()
             .filter(|(_, f)| f.activity == Some(id))
             .map(|(_, f)| format!("flow `{}` (activity)", f.key))
             .collect();
+        users.extend(self.planned_key(&key));
         if !users.is_empty() {
             return Err(in_use(&format!("activity `{key}`"), users));
         }
@@ -1160,7 +1176,9 @@ impl Model {
     pub fn update_flow(&mut self, id: FlowId, edit: impl FnOnce(&mut ValueFlow)) -> Result<(), Error> {
         self.touch();
         let mut flow = self.flow(id)?.clone();
+        let old = flow.key.clone();
         edit(&mut flow);
+        self.check_rekey(&old, &flow.key)?;
         self.check_flow(&flow, Some(Entry::Flow(id)))?;
         self.unindex_key(Entry::Flow(id));
         if let Some(slot) = self.flows.get_mut(id.0) {
@@ -1185,7 +1203,11 @@ impl Model {
     /// ```
     pub fn remove_flow(&mut self, id: FlowId) -> Result<ValueFlow, Error> {
         self.touch();
-        self.flow(id)?;
+        let key = &self.flow(id)?.key;
+        let users = self.planned_key(key);
+        if !users.is_empty() {
+            return Err(in_use(&format!("flow `{key}`"), users));
+        }
         self.unindex_key(Entry::Flow(id));
         self.flows.remove(id.0).ok_or_else(|| not_found(&id.to_string()))
     }
@@ -1486,6 +1508,18 @@ impl Model {
         self.touch();
         let edge = self.edge(id).ok_or_else(|| not_found(&id.to_string()))?;
         let relationship = self.unpack_relationship(edge);
+        let [a, b] = relationship.parties;
+        let (ka, kb) = (self.party_key(a)?, self.party_key(b)?);
+        let users = self.planned(|e| {
+            e.relationship()
+                .is_some_and(|[x, y]| (x, y) == (ka, kb) || (y, x) == (ka, kb))
+        });
+        if !users.is_empty() {
+            return Err(in_use(
+                &format!("relationship {}", self.relationship_label(edge)),
+                users,
+            ));
+        }
         self.graph.remove_edge(edge);
         self.extras.remove(&(edge.index() as u32));
         Ok(relationship)
@@ -1814,7 +1848,59 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn validate(&self) -> Result<(), Error> {
-        self.check_all()
+        self.check_all()?;
+        for (i, intervention) in self.interventions.iter().enumerate() {
+            self.apply(&intervention.scenario).map_err(|e| {
+                e.under(&format!("interventions[{i}].scenario"))
+                    .context(format!("intervention `{}`", intervention.key))
+            })?;
+        }
+        Ok(())
+    }
+
+    // ----- what candidate interventions name ------------------------------------------
+
+    /// Drops the candidate interventions (a scenario's copy of the model has none).
+    pub(crate) fn clear_interventions(&mut self) {
+        self.interventions.clear();
+    }
+
+    /// The interventions with an edit `names` accepts, as labels.
+    pub(crate) fn planned(&self, names: impl Fn(&crate::scenario::Edit) -> bool) -> Vec<String> {
+        self.interventions
+            .iter()
+            .filter(|i| i.scenario.edits().iter().any(&names))
+            .map(|i| format!("intervention `{}`", i.key))
+            .collect()
+    }
+
+    /// The interventions naming an entity key.
+    fn planned_key(&self, key: &str) -> Vec<String> {
+        if self.interventions.is_empty() {
+            return Vec::new();
+        }
+        self.planned(|e| e.keys().contains(&key))
+    }
+
+    /// Refuses to re-key an entity an intervention names.
+    fn check_rekey(&self, old: &str, new: &str) -> Result<(), Error> {
+        let users = if old == new {
+            Vec::new()
+        } else {
+            self.planned_key(old)
+        };
+        if users.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::new(
+                ErrorKind::InUse,
+                format!(
+                    "cannot change the key `{old}`: still named by {}",
+                    users.join(", ")
+                ),
+            )
+            .with_path("key"))
+        }
     }
 }
 

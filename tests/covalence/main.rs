@@ -5,12 +5,14 @@ mod bad_files;
 mod editing;
 #[cfg(feature = "proptest")]
 mod finance;
+mod plan;
 mod projection;
 #[cfg(feature = "proptest")]
 mod properties;
 mod reach;
 mod returns;
 mod sample;
+mod scenario;
 #[cfg(feature = "schema")]
 mod schema;
 #[cfg(feature = "proptest")]
