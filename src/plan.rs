@@ -638,12 +638,17 @@ impl Model {
             .iter()
             .try_fold(Decimal::ZERO, |acc, f| acc.checked_add(*f))
             .ok_or_else(|| Error::overflow("the sum of discount factors"))?;
-        let mut candidates = Vec::with_capacity(self.interventions.len());
-        for intervention in &self.interventions {
+        // Each candidate alone, over the available cores (the baseline first, once).
+        self.baseline(&options.compare)?;
+        let changes = crate::analysis::in_parallel(&self.interventions, |intervention| {
             let (before, after, _) = self
                 .evaluate_scenario(&intervention.scenario, &options.compare)
                 .map_err(|e| e.context(format!("intervention `{}`", intervention.key)))?;
-            let npv_change = after.npv().checked_sub(before.npv())?;
+            after.npv().checked_sub(before.npv())
+        });
+        let mut candidates = Vec::with_capacity(self.interventions.len());
+        for (intervention, npv_change) in self.interventions.iter().zip(changes) {
+            let npv_change = npv_change?;
             let present_cost = intervention
                 .one_off_cost
                 .checked_add(intervention.per_period_cost.checked_mul(annuity)?)?;

@@ -8,12 +8,13 @@ use std::sync::Arc;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::projection::{FlowMemo, Reuse, Sums};
 use crate::analysis::reach::TrustBasis;
 use crate::error::{Error, ErrorKind};
 use crate::io::document::{self, DocDecimal, DocFlow, DocKind, DocOpinion};
 use crate::model::{
     ActivityId, ChannelId, ConstituentId, FlowId, Model, PartyId, Relationship, RelationshipId,
-    RelationshipKind, ValueFlow,
+    RelationshipKind, TrustProfile, ValueFlow,
 };
 use crate::money::Money;
 use crate::render::{Table, signed, signed_money};
@@ -908,7 +909,8 @@ pub struct Comparison {
     /// Share of the people present on the source's channels who are there on rented
     /// (commercial) channels: exposure to platforms.
     pub rented_exposure: Change<f64>,
-    /// Each constituent group's trust in the reach source, in the model's order.
+    /// The constituent groups whose trust in the reach source (or what it rests on)
+    /// changes, in the model's order; the others keep theirs.
     pub trust: Vec<TrustChange>,
     /// The flows whose occurrences responded to a change of trust.
     pub responses: Vec<Response>,
@@ -1058,21 +1060,60 @@ impl fmt::Display for Comparison {
     }
 }
 
+/// A few pairs of parties, looked up by scanning (scenarios name few).
+#[derive(Debug, Default)]
+struct PairSet(Vec<(PartyId, PartyId)>);
+
+impl PairSet {
+    fn insert(&mut self, pair: (PartyId, PartyId)) {
+        if !self.0.contains(&pair) {
+            self.0.push(pair);
+        }
+    }
+
+    fn extend(&mut self, pairs: impl IntoIterator<Item = (PartyId, PartyId)>) {
+        pairs.into_iter().for_each(|p| self.insert(p));
+    }
+
+    fn contains(&self, pair: &(PartyId, PartyId)) -> bool {
+        self.0.contains(pair)
+    }
+}
+
 /// What applying a scenario touched, to evaluate only what may have changed.
 #[derive(Debug, Default)]
 pub(crate) struct Touched {
     /// Flows whose occurrences an edit set, or that an edit added: they do not
     /// respond to trust.
     explicit: HashSet<FlowId>,
+    /// Flows an edit or a response changed, added or removed: their kept terms are
+    /// stale.
+    stale: HashSet<FlowId>,
     /// Declared trust, relationships or observations changed.
     pub(crate) trust: bool,
+    /// The (truster, trustee) pairs whose direct trust may have changed: declared
+    /// trust set, or observations removed.
+    pairs: PairSet,
     /// Presences or channels changed (reach changes even if trust does not).
     pub(crate) reach: bool,
+    /// Trust edges, relationships or observations changed: the analysis snapshot must
+    /// be built anew (otherwise only its trust weights are).
+    topology: bool,
+    /// The relationships (graph edges) whose opinions an edit set.
+    edges: Vec<u32>,
+    /// A cost that is not a flow's changed (relationship, channel, activity).
+    costs: bool,
+    /// Parties whose presences changed (a party's channel costs follow its presence).
+    present: Vec<PartyId>,
 }
 
 /// The numbers a comparison reports, for one model.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub(crate) struct Evaluation {
+    /// The terms of the party's flows (kept for the baseline only).
+    memo: FlowMemo,
+    /// The sums the projection rests on.
+    sums: Sums,
     returns: Money,
     costs: Money,
     net: Money,
@@ -1095,18 +1136,16 @@ impl Evaluation {
 }
 
 /// Evaluates a model; reach and trust are taken from `unchanged` instead when the
-/// scenario did not touch them.
+/// scenario did not touch them, and flow terms from `reuse` where it has them.
 fn evaluate(
     model: &Model,
     options: &CompareOptions,
     unchanged: Option<&Evaluation>,
+    reuse: Option<Reuse<'_>>,
+    known: Option<Sums>,
 ) -> Result<Evaluation, Error> {
-    let projection = model.projection(&options.projection.clone().lean())?;
-    let mut ledger_options = crate::LedgerOptions::new().totals_only();
-    if let Some(party) = options.projection.party_id() {
-        ledger_options = ledger_options.party(party);
-    }
-    let ledger = model.ledger(&ledger_options)?;
+    let (projection, ledger, sums) =
+        model.projection_with(&options.projection.clone().lean(), reuse, known)?;
     let (raw, expected, effective, rented, rented_exposure, trust) = match unchanged {
         Some(e) => (
             e.raw,
@@ -1129,6 +1168,8 @@ fn evaluate(
         }
     };
     Ok(Evaluation {
+        memo: FlowMemo::default(),
+        sums,
         returns: ledger.returns,
         costs: ledger.costs,
         net: ledger.net,
@@ -1205,6 +1246,17 @@ impl Model {
                     self.context_index(c).map_err(|e| e.with_path("context"))?;
                 }
                 touched.trust = true;
+                if self
+                    .relationship(id)?
+                    .trust_of(party)
+                    .is_none_or(TrustProfile::is_empty)
+                {
+                    touched.topology = true;
+                }
+                if let Ok(other) = self.lookup::<PartyId>(trustee) {
+                    touched.pairs.insert((party, other));
+                }
+                touched.edges.push(id.slot_index() as u32);
                 self.update_relationship(id, |r| {
                     if let Some(profile) = r.trust_of_mut(party) {
                         match context {
@@ -1221,6 +1273,7 @@ impl Model {
                 self.update_relationship(id, |r| r.kind = document::kind(*kind))
             }
             Edit::SetRelationshipCost { between, cost } => {
+                touched.costs = true;
                 let id = self.relationship_at(&between[0], &between[1], "between")?;
                 let cost = self.optional_money_at(cost, "cost")?;
                 self.update_relationship(id, |r| r.cost = cost)
@@ -1230,6 +1283,7 @@ impl Model {
                 let b: PartyId = self.lookup_at(&between[1], "between[1]")?;
                 touched.trust = true;
                 touched.reach = true;
+                touched.topology = true;
                 self.add_relationship(Relationship::new(a, b, document::kind(*kind)))
                     .map(|_| ())
                     .map_err(|e| match e.path() {
@@ -1239,22 +1293,26 @@ impl Model {
             }
             Edit::SetValue { flow, value } => {
                 let id: FlowId = self.lookup_at(flow, "flow")?;
+                touched.stale.insert(id);
                 let value = self.money_at(value, "value")?;
                 self.update_flow(id, |f| f.value = value)
             }
             Edit::SetOccurrences { flow, occurrences } => {
                 let id: FlowId = self.lookup_at(flow, "flow")?;
+                touched.stale.insert(id);
                 let occurrences = document::decimal(occurrences, "occurrences")?;
                 touched.explicit.insert(id);
                 self.update_flow(id, |f| f.occurrences = occurrences)
             }
             Edit::SetFlowCost { flow, cost } => {
                 let id: FlowId = self.lookup_at(flow, "flow")?;
+                touched.stale.insert(id);
                 let cost = self.optional_money_at(cost, "cost")?;
                 self.update_flow(id, |f| f.cost = cost)
             }
             Edit::SetFlowChannel { flow, channel } => {
                 let id: FlowId = self.lookup_at(flow, "flow")?;
+                touched.stale.insert(id);
                 let channel = channel
                     .as_deref()
                     .map(|c| self.lookup_at::<ChannelId>(c, "channel"))
@@ -1266,16 +1324,19 @@ impl Model {
                 trust_elasticity,
             } => {
                 let id: FlowId = self.lookup_at(flow, "flow")?;
+                touched.stale.insert(id);
                 self.update_flow(id, |f| f.trust_elasticity = *trust_elasticity)
             }
             Edit::AddFlow(doc) => {
                 let flow = doc.to_flow(self)?;
                 let id = self.add_flow(flow)?;
                 touched.explicit.insert(id);
+                touched.stale.insert(id);
                 Ok(())
             }
             Edit::RemoveFlow { flow } => {
                 let id: FlowId = self.lookup_at(flow, "flow")?;
+                touched.stale.insert(id);
                 self.remove_flow(id).map(|_| ())
             }
             Edit::SetPresence {
@@ -1286,6 +1347,7 @@ impl Model {
                 let p: PartyId = self.lookup_at(party, "party")?;
                 let c: ChannelId = self.lookup_at(channel, "channel")?;
                 touched.reach = true;
+                touched.present.push(p);
                 self.set_presence(p, c, *share)
                     .map(|_| ())
                     .map_err(|e| e.with_path("share"))
@@ -1294,10 +1356,12 @@ impl Model {
                 let p: PartyId = self.lookup_at(party, "party")?;
                 let c: ChannelId = self.lookup_at(channel, "channel")?;
                 touched.reach = true;
+                touched.present.push(p);
                 self.remove_presence(p, c);
                 Ok(())
             }
             Edit::RemoveChannel { channel } => {
+                touched.costs = true;
                 let c: ChannelId = self.lookup_at(channel, "channel")?;
                 let through: Vec<FlowId> = self
                     .flows()
@@ -1305,23 +1369,35 @@ impl Model {
                     .map(|(id, _)| id)
                     .collect();
                 for id in through {
+                    touched.stale.insert(id);
                     self.remove_flow(id)?;
                 }
                 touched.trust = true;
                 touched.reach = true;
-                self.remove_channel(c).map(|_| ())
+                let removed = self.remove_channel(c)?;
+                touched.pairs.extend(
+                    removed
+                        .observations
+                        .iter()
+                        .map(|o| (PartyId::from(o.by), o.about)),
+                );
+                touched.topology |= !removed.observations.is_empty();
+                Ok(())
             }
             Edit::SetChannelCost { channel, cost } => {
+                touched.costs = true;
                 let c: ChannelId = self.lookup_at(channel, "channel")?;
                 let cost = self.optional_money_at(cost, "cost")?;
                 self.update_channel(c, |ch| ch.cost = cost)
             }
             Edit::SetInHouseCost { activity, cost } => {
+                touched.costs = true;
                 let a: ActivityId = self.lookup_at(activity, "activity")?;
                 let cost = self.optional_money_at(cost, "cost")?;
                 self.update_activity(a, |act| act.in_house_cost = cost)
             }
             Edit::SetPerformer { activity, party } => {
+                touched.costs = true;
                 let a: ActivityId = self.lookup_at(activity, "activity")?;
                 let p: PartyId = self.lookup_at(party, "party")?;
                 self.update_activity(a, |act| act.performed_by = p)
@@ -1352,7 +1428,11 @@ impl Model {
         if touched.trust {
             let elastic: Vec<(FlowId, PartyId, PartyId, f64)> = model
                 .flows()
-                .filter(|(id, f)| f.trust_elasticity > 0.0 && !touched.explicit.contains(id))
+                .filter(|(id, f)| {
+                    f.trust_elasticity > 0.0
+                        && touched.pairs.contains(&(f.from, f.to))
+                        && !touched.explicit.contains(id)
+                })
                 .filter(|(id, f)| self.flow(*id).is_ok_and(|old| old.key == f.key))
                 .map(|(id, f)| (id, f.from, f.to, f.trust_elasticity))
                 .collect();
@@ -1373,6 +1453,7 @@ impl Model {
                     .checked_mul(m)
                     .ok_or_else(|| Error::overflow(format!("the occurrences of flow `{key}` after trust")))?;
                 model.update_flow(id, |f| f.occurrences = new)?;
+                touched.stale.insert(id);
                 responses.push(Response {
                     flow: id,
                     key,
@@ -1382,6 +1463,10 @@ impl Model {
                     occurrences: Change::new(old, new),
                 });
             }
+        }
+        if !touched.topology {
+            let base = self.snapshot();
+            model.adopt_snapshot(base.with_new_opinions(&model, &touched.edges));
         }
         Ok((model, touched, responses))
     }
@@ -1434,7 +1519,13 @@ impl Model {
         {
             return Ok(e.clone());
         }
-        let evaluation = Arc::new(evaluate(self, options, None)?);
+        let mut evaluation = evaluate(self, options, None, None, None)?;
+        let party = options
+            .projection
+            .party_id()
+            .unwrap_or_else(|| self.focal().into());
+        evaluation.memo = FlowMemo::build(self, party, options.projection.discounting().0)?;
+        let evaluation = Arc::new(evaluation);
         *memo = Some((options.clone(), evaluation.clone()));
         Ok(evaluation)
     }
@@ -1448,7 +1539,28 @@ impl Model {
         let before = self.baseline(options)?;
         let (model, touched, responses) = self.apply_touched(scenario)?;
         let unchanged = (!touched.trust && !touched.reach).then_some(before.as_ref());
-        let after = evaluate(&model, options, unchanged)?;
+        let mut stale: Vec<FlowId> = touched.stale.iter().copied().collect();
+        stale.sort_unstable();
+        let reuse = Reuse {
+            memo: &before.memo,
+            stale: &stale,
+        };
+        let party = options
+            .projection
+            .party_id()
+            .unwrap_or_else(|| self.focal().into());
+        let known = if touched.costs || touched.present.contains(&party) {
+            None
+        } else {
+            before.memo.advance(
+                &before.sums,
+                &model,
+                party,
+                options.projection.discounting().0,
+                &stale,
+            )?
+        };
+        let after = evaluate(&model, options, unchanged, Some(reuse), known)?;
         Ok((before, after, responses))
     }
 
@@ -1505,6 +1617,7 @@ impl Model {
             .trust
             .iter()
             .zip(&after.trust)
+            .filter(|(b, a)| b.1 != a.1 || b.2 != a.2)
             .map(|(b, a)| {
                 Ok(TrustChange {
                     constituent: b.0,
@@ -1532,5 +1645,30 @@ impl Model {
             responses,
             period: self.settings().period,
         })
+    }
+
+    /// [`Model::compare_with`] for many scenarios, spread over the available cores;
+    /// the results, in the scenarios' order, are the same as one by one.
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{CompareOptions, Model};
+    ///
+    /// let model = Model::sample();
+    /// let scenarios: Vec<_> = model.interventions().map(|i| i.scenario.clone()).collect();
+    /// let all = model.compare_all(&scenarios, &CompareOptions::new());
+    /// assert_eq!(all.len(), scenarios.len());
+    /// assert_eq!(all[0].as_ref().ok(), model.compare(&scenarios[0]).ok().as_ref());
+    /// ```
+    pub fn compare_all(
+        &self,
+        scenarios: &[Scenario],
+        options: &CompareOptions,
+    ) -> Vec<Result<Comparison, Error>> {
+        // The baseline once, before the threads share it.
+        if let Err(e) = self.baseline(options) {
+            return scenarios.iter().map(|_| Err(e.clone())).collect();
+        }
+        crate::analysis::in_parallel(scenarios, |s| self.compare_with(s, options))
     }
 }

@@ -4,7 +4,7 @@
 //! after an edit; analyses never walk the editable graph on their hot paths.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
@@ -30,8 +30,12 @@ impl Link {
 /// Remarks counted by observations: (observer, subject, context) to (positive, negative).
 type Evidence = HashMap<(u32, u32, Option<u16>), (u64, u64)>;
 
+/// What a snapshot holds that trust opinions do not change: the parties, the trust
+/// edges and the relationships, with the adjacencies built from them. Scenarios that
+/// only change opinions of existing trust edges (or nothing the snapshot holds) share
+/// it with the model they start from.
 #[derive(Debug)]
-pub(crate) struct Snapshot {
+pub(crate) struct Topology {
     /// Dense index to party id, in the model's node order.
     pub(crate) parties: Vec<PartyId>,
     /// Graph node index to dense index (`u32::MAX` for a vacant slot).
@@ -42,16 +46,32 @@ pub(crate) struct Snapshot {
     pub(crate) links: Vec<Link>,
     /// What observers said about subjects: the evidence fused into declared trust.
     evidence: Evidence,
-    /// Projected trust per edge, per context (index 0: absolute; `c + 1`: context c).
-    weights: Vec<OnceLock<Vec<f64>>>,
     /// Relationship neighbours (either direction), built on first use.
     neighbors: OnceLock<Adjacency>,
     /// Incoming trust edges, built on first use.
     incoming: OnceLock<Adjacency>,
+    /// For each relationship-neighbour entry (g's row, h), the place of the entry
+    /// (h's row, g); built on first use.
+    reverse: OnceLock<Vec<u32>>,
     /// Every relationship as (first party, second party, graph edge index).
     relationships: Vec<(u32, u32, u32)>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    topology: Arc<Topology>,
+    /// Projected trust per edge, per context (index 0: absolute; `c + 1`: context c).
+    weights: Vec<OnceLock<Vec<f64>>>,
     /// The last comparison baseline evaluated on this state of the model.
     pub(crate) baseline: Baseline,
+}
+
+impl std::ops::Deref for Snapshot {
+    type Target = Topology;
+
+    fn deref(&self) -> &Topology {
+        &self.topology
+    }
 }
 
 /// A comparison baseline kept with the snapshot: the options it was evaluated with and
@@ -248,20 +268,60 @@ impl Snapshot {
             .map(|_| OnceLock::new())
             .collect();
         Snapshot {
-            parties,
-            dense,
-            offsets,
-            targets,
-            links,
-            evidence,
+            topology: Arc::new(Topology {
+                parties,
+                dense,
+                offsets,
+                targets,
+                links,
+                evidence,
+                neighbors: OnceLock::new(),
+                incoming: OnceLock::new(),
+                reverse: OnceLock::new(),
+                relationships,
+            }),
             weights,
-            neighbors: OnceLock::new(),
-            incoming: OnceLock::new(),
-            relationships,
             baseline: std::sync::Mutex::new(None),
         }
     }
 
+    /// A snapshot for a model whose parties, relationships, trust edges and
+    /// observations are this one's, and whose opinions differ at most on the
+    /// relationships `changed` (graph edge indices): the topology is shared, the
+    /// weights computed so far are kept except on those relationships' edges.
+    pub(crate) fn with_new_opinions(&self, model: &Model, changed: &[u32]) -> Snapshot {
+        let weights = self
+            .weights
+            .iter()
+            .enumerate()
+            .map(|(slot, cell)| {
+                let fresh = OnceLock::new();
+                if let Some(kept) = cell.get() {
+                    let context = slot.checked_sub(1).and_then(|c| u16::try_from(c).ok());
+                    let mut weights = kept.clone();
+                    for i in 0..self.parties.len() as u32 {
+                        for (_, k) in self.out(i) {
+                            if self.links.get(k).is_some_and(|l| changed.contains(&l.edge))
+                                && let Some(w) = weights.get_mut(k)
+                            {
+                                *w = self.opinion(model, i, k, context).map_or(0.0, |o| o.projected());
+                            }
+                        }
+                    }
+                    let _ = fresh.set(weights);
+                }
+                fresh
+            })
+            .collect();
+        Snapshot {
+            topology: self.topology.clone(),
+            weights,
+            baseline: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl Topology {
     pub(crate) fn len(&self) -> usize {
         self.parties.len()
     }
@@ -285,6 +345,23 @@ impl Snapshot {
                 pairs.push((b, a, at(edge, true)));
             }
             Adjacency::from_pairs(self.parties.len(), pairs)
+        })
+    }
+
+    /// For each neighbour entry (g's row, h), the place of the entry (h's row, g)
+    /// (`u32::MAX` if missing, which a relationship never leaves).
+    pub(crate) fn reverse(&self) -> &[u32] {
+        self.reverse.get_or_init(|| {
+            let neighbors = self.neighbors();
+            let mut reverse = vec![u32::MAX; neighbors.len()];
+            for g in 0..self.parties.len() as u32 {
+                for (place, h, _) in neighbors.entries(g) {
+                    if let (Some(slot), Some(back)) = (reverse.get_mut(place), neighbors.find(h, g)) {
+                        *slot = back as u32;
+                    }
+                }
+            }
+            reverse
         })
     }
 
@@ -316,7 +393,9 @@ impl Snapshot {
         let end = self.offsets.get(i as usize + 1).copied().unwrap_or(0) as usize;
         (start..end.max(start)).filter_map(move |k| self.targets.get(k).map(|&t| (t, k)))
     }
+}
 
+impl Snapshot {
     /// Projected trust per edge in a context (`None`: absolute), 0 where the edge has
     /// no opinion there. Computed on first use: O(edges).
     pub(crate) fn weights(&self, model: &Model, context: Option<u16>) -> &[f64] {

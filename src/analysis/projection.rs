@@ -3,10 +3,11 @@
 //! discounted, and set against what the party spends.
 
 use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 use crate::error::{Error, ErrorKind};
 use crate::finance::discount_factor;
-use crate::model::{FlowId, Model, PartyId};
+use crate::model::{FlowId, Model, PartyId, Period, ValueFlow};
 use crate::money::Money;
 
 /// When within each period values fall, for discounting.
@@ -412,6 +413,244 @@ struct Adjusted {
     start: u32,
 }
 
+/// A flow the party receives: its gross value per period, adjusted, and its values
+/// over the horizon.
+fn inbound_terms(flow: &ValueFlow, period: Period, horizon: u32) -> Result<(Adjusted, Vec<Money>), Error> {
+    let a = flow.adjustments;
+    let gross = flow.value_per(period)?;
+    let after_deadweight = gross.checked_mul(a.deadweight.complement().value())?;
+    let after_displacement = after_deadweight.checked_mul(a.displacement.complement().value())?;
+    let impact = after_displacement.checked_mul(a.attribution.complement().value())?;
+    let values = outcome_values(
+        impact,
+        a.drop_off.value(),
+        flow.duration,
+        flow.starts_after,
+        horizon,
+    )?;
+    Ok((
+        Adjusted {
+            gross,
+            after_deadweight,
+            after_displacement,
+            impact,
+            adjustments: a,
+            start: flow.starts_after,
+        },
+        values,
+    ))
+}
+
+/// A flow the party provides: its cost per period, and its costs over the horizon
+/// (following its own start and duration).
+fn outbound_terms(flow: &ValueFlow, period: Period, horizon: u32) -> Result<(Money, Vec<Money>), Error> {
+    let cost = flow.cost_per(period)?;
+    let values = outcome_values(cost, Decimal::ZERO, flow.duration, flow.starts_after, horizon)?;
+    Ok((cost, values))
+}
+
+/// What a projection sums from a party's flows and costs: per period, the values of
+/// the flows it receives and the costs of those it provides; its costs that are not
+/// flows' (relationships, channels, activities: the same every period); and its
+/// ledger's returns and costs.
+#[derive(Debug, Clone)]
+pub(crate) struct Sums {
+    pub(crate) received: Vec<Money>,
+    pub(crate) provided: Vec<Money>,
+    pub(crate) fixed: Money,
+    pub(crate) returns: Money,
+    pub(crate) costs: Money,
+}
+
+/// The most values a [`FlowMemo`] keeps (flows times periods); beyond, nothing is
+/// kept and every evaluation computes every flow.
+const MEMO_LIMIT: usize = 2_000_000;
+
+/// A kept flow's terms: the flow, whether the party receives it, its amount per
+/// period and its values over the horizon.
+type KeptTerms = (FlowId, bool, Money, Vec<Money>);
+
+/// The terms of every flow a party receives or provides, kept from one evaluation to
+/// be reused for the flows a scenario leaves alone: by flow slot, the flow, its
+/// amount per period (value received, or cost provided) and its values over the
+/// horizon.
+#[derive(Debug, Default)]
+pub(crate) struct FlowMemo {
+    slots: Vec<Option<KeptTerms>>,
+    /// The largest scale (decimal places) of any term of the sums, flows' or not.
+    scale: u32,
+    /// Whether the terms are kept at all.
+    kept: bool,
+}
+
+impl FlowMemo {
+    /// The terms of `party`'s flows over `horizon` periods (empty when they would
+    /// hold more than [`MEMO_LIMIT`] values).
+    pub(crate) fn build(model: &Model, party: PartyId, horizon: u32) -> Result<FlowMemo, Error> {
+        let period = model.settings().period;
+        let count = model
+            .flows()
+            .filter(|(_, f)| f.to == party || f.from == party)
+            .count();
+        if count.saturating_mul(horizon as usize) > MEMO_LIMIT {
+            return Ok(FlowMemo::default());
+        }
+        let mut scale = 0u32;
+        let mut widen = |m: &Money| scale = scale.max(m.amount().scale());
+        for (_, first, _, cost) in model.relationship_costs() {
+            if first == party {
+                widen(&cost);
+            }
+        }
+        for (_, c) in model.channels() {
+            c.cost.iter().for_each(&mut widen);
+        }
+        for (_, a) in model.activities() {
+            a.in_house_cost.iter().for_each(&mut widen);
+        }
+        let mut slots: Vec<Option<KeptTerms>> = Vec::new();
+        for (id, flow) in model.flows() {
+            let terms = if flow.to == party {
+                let (adj, values) = inbound_terms(flow, period, horizon)?;
+                (adj.gross, values)
+            } else if flow.from == party {
+                outbound_terms(flow, period, horizon)?
+            } else {
+                continue;
+            };
+            widen(&terms.0);
+            terms.1.iter().for_each(&mut widen);
+            let at = id.slot_index();
+            if slots.len() <= at {
+                slots.resize_with(at + 1, || None);
+            }
+            if let Some(slot) = slots.get_mut(at) {
+                *slot = Some((id, flow.to == party, terms.0, terms.1));
+            }
+        }
+        Ok(FlowMemo {
+            slots,
+            scale,
+            kept: true,
+        })
+    }
+
+    /// The sums of a changed model from the sums `base` of the model the terms were
+    /// kept from, when only the flows `stale` changed (and no cost that is not a
+    /// flow's): the stale flows' kept terms taken out, their new terms put in.
+    ///
+    /// Every term is at least 0, so no partial sum in any order exceeds the largest
+    /// total plus the new terms; when that bound, at the largest scale of any term,
+    /// fits a decimal's 96-bit mantissa with room to spare, every sum and difference
+    /// is exact, and the result is the very one adding all terms in order gives.
+    /// Otherwise (or without kept terms) `None`: sum them all.
+    pub(crate) fn advance(
+        &self,
+        base: &Sums,
+        model: &Model,
+        party: PartyId,
+        horizon: u32,
+        stale: &[FlowId],
+    ) -> Result<Option<Sums>, Error> {
+        if !self.kept {
+            return Ok(None);
+        }
+        let period = model.settings().period;
+        // Terms out (kept) and in (new): (inbound, amount, values).
+        let mut out: Vec<(bool, Money, &[Money])> = Vec::new();
+        let mut fresh: Vec<(bool, Money, Vec<Money>)> = Vec::new();
+        for &id in stale {
+            if let Some(Some((kept, inbound, amount, values))) = self.slots.get(id.slot_index())
+                && *kept == id
+            {
+                out.push((*inbound, *amount, values));
+            }
+            match model.flow(id) {
+                Ok(flow) if flow.to == party => {
+                    let (adj, values) = inbound_terms(flow, period, horizon)?;
+                    fresh.push((true, adj.gross, values));
+                }
+                Ok(flow) if flow.from == party => {
+                    let (cost, values) = outbound_terms(flow, period, horizon)?;
+                    fresh.push((false, cost, values));
+                }
+                _ => {}
+            }
+        }
+        // The bound: every partial sum is at most the largest total plus every new term.
+        let mut scale = self.scale;
+        let mut bound = base
+            .received
+            .iter()
+            .chain(&base.provided)
+            .chain([&base.fixed, &base.returns, &base.costs])
+            .map(|m| m.amount().to_f64().unwrap_or(f64::INFINITY))
+            .fold(0.0f64, f64::max);
+        for (_, amount, values) in &fresh {
+            scale = scale.max(amount.amount().scale());
+            bound += amount.amount().to_f64().unwrap_or(f64::INFINITY);
+            for v in values {
+                scale = scale.max(v.amount().scale());
+                bound += v.amount().to_f64().unwrap_or(f64::INFINITY);
+            }
+        }
+        // 2^96 is about 7.9e28; keep a factor of 4 for the f64 bound's own rounding.
+        let fits = bound * 10f64.powi(scale as i32) < 2e28;
+        if scale > 28 || !fits {
+            return Ok(None);
+        }
+        let mut next = base.clone();
+        let mut apply = |inbound: bool, amount: Money, values: &[Money], add: bool| -> Result<(), Error> {
+            let step = |total: &mut Money, v: Money| -> Result<(), Error> {
+                *total = if add {
+                    total.checked_add(v)?
+                } else {
+                    total.checked_sub(v)?
+                };
+                Ok(())
+            };
+            let (total, per_period) = if inbound {
+                (&mut next.returns, &mut next.received)
+            } else {
+                (&mut next.costs, &mut next.provided)
+            };
+            step(total, amount)?;
+            for (t, v) in per_period.iter_mut().zip(values) {
+                step(t, *v)?;
+            }
+            Ok(())
+        };
+        for (inbound, amount, values) in out {
+            apply(inbound, amount, values, false)?;
+        }
+        for (inbound, amount, values) in &fresh {
+            apply(*inbound, *amount, values, true)?;
+        }
+        Ok(Some(next))
+    }
+}
+
+/// Kept terms, and the flows whose terms may no longer hold.
+#[derive(Clone, Copy)]
+pub(crate) struct Reuse<'a> {
+    pub(crate) memo: &'a FlowMemo,
+    /// Sorted.
+    pub(crate) stale: &'a [FlowId],
+}
+
+impl<'a> Reuse<'a> {
+    /// The kept amount and values of a flow, unless stale or not kept.
+    pub(crate) fn get(&self, id: FlowId) -> Option<(Money, &'a [Money])> {
+        if self.stale.binary_search(&id).is_ok() {
+            return None;
+        }
+        match self.memo.slots.get(id.slot_index())? {
+            Some((kept, _, amount, values)) if *kept == id => Some((*amount, values.as_slice())),
+            _ => None,
+        }
+    }
+}
+
 /// One outcome's per-period values: nothing for the first `start` periods, then the
 /// impact, less the drop-off each period after its first, for its duration.
 fn outcome_values(
@@ -473,6 +712,18 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn projection(&self, options: &ProjectionOptions) -> Result<Projection, Error> {
+        self.projection_with(options, None, None)
+            .map(|(projection, _, _)| projection)
+    }
+
+    /// The projection and the ledger totals it used, reusing kept flow terms where
+    /// `reuse` has them (same terms, same order of sums: the same numbers).
+    pub(crate) fn projection_with(
+        &self,
+        options: &ProjectionOptions,
+        reuse: Option<Reuse<'_>>,
+        known: Option<Sums>,
+    ) -> Result<(Projection, crate::Ledger, Sums), Error> {
         let party = options.party.unwrap_or_else(|| self.focal().into());
         self.party_data(party)
             .map_err(|e| e.context("projection party"))?;
@@ -506,68 +757,83 @@ impl Model {
             ));
         }
         let factors = discount_factors(&options.rate, horizon, options.timing)?;
-        let mut adjusted = Vec::new();
-        for (id, flow) in self.flows().filter(|(_, f)| f.to == party) {
-            let a = flow.adjustments;
-            let gross = flow.value_per(self.settings().period)?;
-            let after_deadweight = gross.checked_mul(a.deadweight.complement().value())?;
-            let after_displacement = after_deadweight.checked_mul(a.displacement.complement().value())?;
-            let impact = after_displacement.checked_mul(a.attribution.complement().value())?;
-            adjusted.push((
-                id,
-                Adjusted {
-                    gross,
-                    after_deadweight,
-                    after_displacement,
-                    impact,
-                    adjustments: a,
-                    start: flow.starts_after,
-                },
-                a.drop_off.value(),
-                flow.duration,
-            ));
-        }
-        let mut outcomes = Vec::with_capacity(adjusted.len());
-        let mut value_per_period = vec![zero; horizon as usize];
-        for (id, adj, drop_off, duration) in &adjusted {
-            let values = outcome_values(adj.impact, *drop_off, *duration, adj.start, horizon)?;
-            for (total, v) in value_per_period.iter_mut().zip(&values) {
-                *total = total.checked_add(*v)?;
-            }
-            if options.lean {
-                continue;
-            }
-            let present_value = present(&values, &factors, zero)?;
-            outcomes.push(Outcome {
-                flow: *id,
-                gross: adj.gross,
-                after_deadweight: adj.after_deadweight,
-                after_displacement: adj.after_displacement,
-                after_attribution: adj.impact,
-                values,
-                present_value,
-            });
-        }
-        // Investment: the ledger's costs, the flows the party provides following their
-        // own start and duration, the rest (relationships, channels, activities) every
-        // period.
         let period = self.settings().period;
-        let ledger_costs = self
-            .ledger(&crate::LedgerOptions::new().party(party).totals_only())?
-            .costs;
-        let mut fixed = ledger_costs;
-        let mut investment_per_period = vec![zero; horizon as usize];
-        for (_, flow) in self.flows().filter(|(_, f)| f.from == party) {
-            let cost = flow.cost_per(period)?;
-            fixed = fixed.checked_sub(cost)?;
-            let values = outcome_values(cost, Decimal::ZERO, flow.duration, flow.starts_after, horizon)?;
-            for (total, v) in investment_per_period.iter_mut().zip(&values) {
-                *total = total.checked_add(*v)?;
+        let mut adjusted = Vec::new();
+        let mut outcomes = Vec::new();
+        let sums = match known.filter(|_| options.lean) {
+            Some(sums) => sums,
+            None => {
+                let mut value_per_period = vec![zero; horizon as usize];
+                for (id, flow) in self.flows().filter(|(_, f)| f.to == party) {
+                    let computed;
+                    let values: &[Money] = match reuse.and_then(|r| r.get(id)) {
+                        Some((_, values)) if options.lean => values,
+                        _ => {
+                            let (adj, values) = inbound_terms(flow, period, horizon)?;
+                            if !options.lean {
+                                adjusted.push((id, adj, flow.adjustments.drop_off.value(), flow.duration));
+                            }
+                            computed = values;
+                            &computed
+                        }
+                    };
+                    for (total, v) in value_per_period.iter_mut().zip(values) {
+                        if !v.is_zero() {
+                            *total = total.checked_add(*v)?;
+                        }
+                    }
+                    if let Some((_, adj, _, _)) = adjusted.last().filter(|_| !options.lean) {
+                        outcomes.push(Outcome {
+                            flow: id,
+                            gross: adj.gross,
+                            after_deadweight: adj.after_deadweight,
+                            after_displacement: adj.after_displacement,
+                            after_attribution: adj.impact,
+                            values: values.to_vec(),
+                            present_value: present(values, &factors, zero)?,
+                        });
+                    }
+                }
+                // Investment: the ledger's costs, the flows the party provides following their
+                // own start and duration, the rest (relationships, channels, activities) every
+                // period.
+                let ledger =
+                    self.ledger_with(&crate::LedgerOptions::new().party(party).totals_only(), reuse)?;
+                let mut fixed = ledger.costs;
+                let (returns, costs) = (ledger.returns, ledger.costs);
+                let mut investment_per_period = vec![zero; horizon as usize];
+                for (id, flow) in self.flows().filter(|(_, f)| f.from == party) {
+                    let computed;
+                    let (cost, values): (Money, &[Money]) = match reuse.and_then(|r| r.get(id)) {
+                        Some((cost, values)) => (cost, values),
+                        None => {
+                            let (cost, values) = outbound_terms(flow, period, horizon)?;
+                            computed = values;
+                            (cost, &computed)
+                        }
+                    };
+                    fixed = fixed.checked_sub(cost)?;
+                    for (total, v) in investment_per_period.iter_mut().zip(values) {
+                        if !v.is_zero() {
+                            *total = total.checked_add(*v)?;
+                        }
+                    }
+                }
+                Sums {
+                    received: value_per_period,
+                    provided: investment_per_period,
+                    fixed,
+                    returns,
+                    costs,
+                }
             }
-        }
+        };
+        let value_per_period = sums.received.clone();
+        let mut investment_per_period = sums.provided.clone();
         for total in &mut investment_per_period {
-            *total = total.checked_add(fixed)?;
+            *total = total.checked_add(sums.fixed)?;
         }
+        let ledger = crate::Ledger::of_totals(party, period, sums.returns, sums.costs)?;
         let present_value = present(&value_per_period, &factors, zero)?;
         let present_investment = initial.checked_add(present(&investment_per_period, &factors, zero)?)?;
         let npv = present_value.checked_sub(present_investment)?;
@@ -612,29 +878,33 @@ impl Model {
         } else {
             self.switching_values(&adjusted, &factors, present_investment, horizon, zero)?
         };
-        Ok(Projection {
-            party,
-            horizon,
-            period: self.settings().period,
-            rate: options.rate.clone(),
-            timing: options.timing,
-            discount_factors: factors,
-            outcomes,
-            value_per_period,
-            investment_per_period,
-            initial_investment: initial,
-            present_value,
-            present_investment,
-            npv,
-            sroi,
-            net_sroi,
-            payback: Payback {
-                simple,
-                cumulative,
-                discounted,
+        Ok((
+            Projection {
+                party,
+                horizon,
+                period: self.settings().period,
+                rate: options.rate.clone(),
+                timing: options.timing,
+                discount_factors: factors,
+                outcomes,
+                value_per_period,
+                investment_per_period,
+                initial_investment: initial,
+                present_value,
+                present_investment,
+                npv,
+                sroi,
+                net_sroi,
+                payback: Payback {
+                    simple,
+                    cumulative,
+                    discounted,
+                },
+                switching,
             },
-            switching,
-        })
+            ledger,
+            sums,
+        ))
     }
 
     /// For each adjustment, the value that, applied to every outcome in place of its

@@ -327,7 +327,7 @@ struct Inputs<'a> {
     /// trust word of mouth from h to g travels with.
     relays: Vec<f64>,
     /// Per entry (g's row, h): the place of the entry (h's row, g).
-    reverse: Vec<u32>,
+    reverse: &'a [u32],
 }
 
 impl Inputs<'_> {
@@ -643,26 +643,11 @@ fn trust_in_source(
     (trust, basis)
 }
 
-/// Totals of reach without each of the source's channels, in channel order.
+/// Totals of reach without each of the source's channels, in channel order (over the
+/// available cores: the results do not depend on how).
 fn without_each_channel(inputs: &Inputs<'_>) -> Vec<Totals> {
-    let one = |audience: &Audience| inputs.totals(&inputs.spread(&|a| a.channel == audience.channel));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(inputs.audiences.len());
-    if threads <= 1 {
-        return inputs.audiences.iter().map(one).collect();
-    }
-    let chunk = inputs.audiences.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs
-            .audiences
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(one).collect::<Vec<Totals>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+    super::in_parallel(&inputs.audiences, |audience| {
+        inputs.totals(&inputs.spread(&|a| a.channel == audience.channel))
     })
 }
 
@@ -765,22 +750,24 @@ impl Model {
         let uses_channels = matches!(options.hops, Hops::Channels | Hops::Both) && options.max_hops > 0;
         let mut audiences: Vec<Audience> = Vec::new();
         if uses_channels {
+            // Each channel's groups, in one pass over the presences (party order).
+            let mut present: std::collections::HashMap<ChannelId, Vec<(u32, f64)>> =
+                std::collections::HashMap::new();
+            for p in self.presences() {
+                if p.share > 0.0
+                    && matches!(p.party, PartyId::Constituent(_))
+                    && p.party != source_id
+                    && let Some(i) = dense(p.party)
+                {
+                    present.entry(p.channel).or_default().push((i, p.share));
+                }
+            }
             for (channel, c) in self.channels() {
                 if self.presence(source_id, channel).is_some_and(|s| s > 0.0) {
-                    let members = self
-                        .presences()
-                        .filter(|p| {
-                            p.channel == channel
-                                && p.share > 0.0
-                                && matches!(p.party, PartyId::Constituent(_))
-                        })
-                        .filter(|p| p.party != source_id)
-                        .filter_map(|p| Some((dense(p.party)?, p.share)))
-                        .collect();
                     audiences.push(Audience {
                         channel,
                         ownership: c.ownership,
-                        members,
+                        members: present.remove(&channel).unwrap_or_default(),
                     });
                 }
             }
@@ -790,9 +777,9 @@ impl Model {
         // Relays and reverse places along relationship neighbours.
         let neighbors = snapshot.neighbors();
         let mut relays = vec![0.0; neighbors.len()];
-        let mut reverse = vec![u32::MAX; neighbors.len()];
+        let reverse = snapshot.reverse();
         for g in 0..snapshot.len() as u32 {
-            for (place, h, k) in neighbors.entries(g) {
+            for (place, _, k) in neighbors.entries(g) {
                 let relay = if k == u32::MAX {
                     options.unknown_trust
                 } else {
@@ -805,10 +792,6 @@ impl Model {
                 };
                 if let Some(r) = relays.get_mut(place) {
                     *r = relay;
-                }
-                let back = neighbors.find(h, g).map(|p| p as u32);
-                if let (Some(slot), Some(back)) = (reverse.get_mut(place), back) {
-                    *slot = back;
                 }
             }
         }

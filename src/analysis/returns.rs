@@ -257,6 +257,47 @@ pub struct Outsourcing {
     pub period: Period,
 }
 
+/// Net, ROI and benefit-cost ratio from returns and costs.
+fn totals(returns: Money, costs: Money) -> Result<(Money, Option<Decimal>, Option<Decimal>), Error> {
+    let net = returns.checked_sub(costs)?;
+    if costs.is_zero() {
+        Ok((net, None, None))
+    } else {
+        Ok((
+            net,
+            Some(net.checked_ratio(costs)?),
+            Some(returns.checked_ratio(costs)?),
+        ))
+    }
+}
+
+impl Ledger {
+    /// A ledger of totals only (no breakdowns), from its returns and costs.
+    pub(crate) fn of_totals(
+        party: PartyId,
+        period: Period,
+        returns: Money,
+        costs: Money,
+    ) -> Result<Ledger, Error> {
+        let (net, roi, benefit_cost_ratio) = totals(returns, costs)?;
+        Ok(Ledger {
+            party,
+            period,
+            returns,
+            costs,
+            net,
+            roi,
+            benefit_cost_ratio,
+            by_counterparty: Vec::new(),
+            by_relationship: Vec::new(),
+            by_channel: Vec::new(),
+            by_activity: Vec::new(),
+            by_object: Vec::new(),
+            by_tangibility: Vec::new(),
+        })
+    }
+}
+
 impl Model {
     /// The ledger of the focal organization (or the party in the options) per model
     /// period. Every breakdown sums exactly (decimal equality) to the totals. Costs
@@ -279,6 +320,15 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn ledger(&self, options: &LedgerOptions) -> Result<Ledger, Error> {
+        self.ledger_with(options, None)
+    }
+
+    /// The ledger, reusing kept flow amounts where `reuse` has them.
+    pub(crate) fn ledger_with(
+        &self,
+        options: &LedgerOptions,
+        reuse: Option<crate::analysis::projection::Reuse<'_>>,
+    ) -> Result<Ledger, Error> {
         let party = options.party.unwrap_or_else(|| self.focal().into());
         self.party_data(party).map_err(|e| e.context("ledger party"))?;
         let zero = Money::zero(self.settings().currency);
@@ -291,17 +341,21 @@ impl Model {
         let mut by_tangibility = Breakdown::new(zero);
         let period = self.settings().period;
         let detail = !options.totals_only;
-        for (_, flow) in self.flows() {
+        for (id, flow) in self.flows() {
             if flow.to != party && flow.from != party {
                 continue;
             }
+            let kept = reuse.and_then(|r| r.get(id)).map(|(amount, _)| amount);
             let (counterparty, received, spent) = if flow.to == party {
-                (flow.from, flow.value_per(period)?, zero)
+                (flow.from, kept.map_or_else(|| flow.value_per(period), Ok)?, zero)
             } else {
-                (flow.to, zero, flow.cost_per(period)?)
+                (flow.to, zero, kept.map_or_else(|| flow.cost_per(period), Ok)?)
             };
-            returns = returns.checked_add(received)?;
-            costs = costs.checked_add(spent)?;
+            if flow.to == party {
+                returns = returns.checked_add(received)?;
+            } else {
+                costs = costs.checked_add(spent)?;
+            }
             if detail {
                 by_counterparty.add(Some(counterparty), received, spent)?;
                 by_relationship.add(self.relationship_between(party, counterparty), received, spent)?;
@@ -312,10 +366,8 @@ impl Model {
             }
         }
         // Relationship maintenance, borne by the first party.
-        for (id, rel) in self.relationships() {
-            if let (Some(cost), [first, other]) = (rel.cost, rel.parties)
-                && first == party
-            {
+        for (id, first, other, cost) in self.relationship_costs() {
+            if first == party {
                 costs = costs.checked_add(cost)?;
                 if detail {
                     by_counterparty.add(Some(other), zero, cost)?;
@@ -387,15 +439,7 @@ impl Model {
                 by_tangibility.add(None, zero, cost)?;
             }
         }
-        let net = returns.checked_sub(costs)?;
-        let (roi, benefit_cost_ratio) = if costs.is_zero() {
-            (None, None)
-        } else {
-            (
-                Some(net.checked_ratio(costs)?),
-                Some(returns.checked_ratio(costs)?),
-            )
-        };
+        let (net, roi, benefit_cost_ratio) = totals(returns, costs)?;
         Ok(Ledger {
             party,
             period,

@@ -23,6 +23,14 @@ macro_rules! ids {
             }
         }
 
+        impl $name {
+            /// The slot the entity occupies.
+            #[allow(dead_code)]
+            pub(crate) fn slot_index(self) -> usize {
+                self.0.index as usize
+            }
+        }
+
         impl fmt::Display for $name {
             /// The kind of entity and the slot and serial: `constituent #3v7`.
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

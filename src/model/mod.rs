@@ -1375,6 +1375,33 @@ impl Model {
         })
     }
 
+    /// The relationships that bear a maintenance cost, in the order of
+    /// [`Model::relationships`]: (id, first party, second party, cost), without
+    /// unpacking the others.
+    pub(crate) fn relationship_costs(
+        &self,
+    ) -> impl Iterator<Item = (RelationshipId, PartyId, PartyId, crate::money::Money)> + '_ {
+        let currency = self.settings.currency;
+        self.graph.edge_indices().filter_map(move |e| {
+            let record = &self.graph[e];
+            if !record.has_extra {
+                return None;
+            }
+            let cost = self.extras.get(&(e.index() as u32))?.cost?;
+            let (a, b) = self.graph.edge_endpoints(e)?;
+            let id = RelationshipId(Slot {
+                index: e.index() as u32,
+                serial: record.serial,
+            });
+            Some((
+                id,
+                self.party_of_node(a)?,
+                self.party_of_node(b)?,
+                crate::money::Money::new(cost, currency),
+            ))
+        })
+    }
+
     /// The number of relationships, in O(1).
     ///
     /// # Example
@@ -1813,6 +1840,12 @@ impl Model {
     /// method that may change it.
     fn touch(&mut self) {
         self.snapshot = std::sync::OnceLock::new();
+    }
+
+    /// Installs a snapshot made for this state of the model (see
+    /// [`crate::snapshot::Snapshot::with_new_opinions`]).
+    pub(crate) fn adopt_snapshot(&mut self, snapshot: crate::snapshot::Snapshot) {
+        self.snapshot = std::sync::OnceLock::from(std::sync::Arc::new(snapshot));
     }
 
     /// The compact snapshot analyses run on, built on first use after an edit.

@@ -1,6 +1,7 @@
 //! Storage: a slot arena with never-reused ids, and the compact relationship record.
 
 use std::hash::{BuildHasher, RandomState};
+use std::sync::Arc;
 
 use hashbrown::HashTable;
 use rust_decimal::Decimal;
@@ -25,11 +26,13 @@ pub(crate) fn next_serial(counter: &mut u32, noun: &str) -> Result<u32, Error> {
 #[derive(Debug, Clone)]
 struct ArenaSlot<T> {
     serial: u32,
-    value: Option<T>,
+    value: Option<Arc<T>>,
 }
 
 /// Slots of `T`; a removed slot is reused, but under a new serial, so an id that named
-/// the removed value never names the new one.
+/// the removed value never names the new one. Values are shared between clones of an
+/// arena until one is changed (scenarios clone the model they start from), so a clone
+/// costs a reference count per value.
 #[derive(Debug, Clone)]
 pub(crate) struct Arena<T> {
     slots: Vec<ArenaSlot<T>>,
@@ -39,7 +42,7 @@ pub(crate) struct Arena<T> {
     noun: &'static str,
 }
 
-impl<T> Arena<T> {
+impl<T: Clone> Arena<T> {
     pub(crate) fn new(noun: &'static str) -> Arena<T> {
         Arena {
             slots: Vec::new(),
@@ -63,7 +66,7 @@ impl<T> Arena<T> {
         let serial = next_serial(&mut self.next_serial, self.noun)?;
         let slot = ArenaSlot {
             serial,
-            value: Some(value),
+            value: Some(Arc::new(value)),
         };
         match self.slots.get_mut(index as usize) {
             Some(existing) => {
@@ -80,7 +83,7 @@ impl<T> Arena<T> {
         self.slots
             .get(slot.index as usize)
             .filter(|s| s.serial == slot.serial)
-            .and_then(|s| s.value.as_ref())
+            .and_then(|s| s.value.as_deref())
     }
 
     pub(crate) fn get_mut(&mut self, slot: Slot) -> Option<&mut T> {
@@ -88,6 +91,7 @@ impl<T> Arena<T> {
             .get_mut(slot.index as usize)
             .filter(|s| s.serial == slot.serial)
             .and_then(|s| s.value.as_mut())
+            .map(Arc::make_mut)
     }
 
     pub(crate) fn remove(&mut self, slot: Slot) -> Option<T> {
@@ -98,12 +102,12 @@ impl<T> Arena<T> {
         let value = s.value.take()?;
         self.free.push(slot.index);
         self.len -= 1;
-        Some(value)
+        Some(Arc::unwrap_or_clone(value))
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (Slot, &T)> + '_ {
         self.slots.iter().zip(0u32..).filter_map(|(s, index)| {
-            s.value.as_ref().map(|v| {
+            s.value.as_deref().map(|v| {
                 (
                     Slot {
                         index,
