@@ -281,5 +281,24 @@ fn print(model: &Model) -> Result<(), covalence::Error> {
             o.neutral
         );
     }
+
+    println!("\n## Would better relationships create more value?");
+    let scenarios: Vec<covalence::Scenario> = model.interventions().map(|i| i.scenario.clone()).collect();
+    let comparisons = model.compare_all(&scenarios, &covalence::CompareOptions::new());
+    for (intervention, comparison) in model.interventions().zip(comparisons) {
+        let c = comparison?;
+        println!(
+            "- {}: NPV {:+}, effective reach {:+.0} people, rented exposure {:+.1} points, {} flows respond to trust.",
+            intervention.display_name(),
+            c.npv.delta()?.round_to_minor_units().amount(),
+            c.effective_reach.delta() + 0.0,
+            100.0 * c.rented_exposure.delta() + 0.0,
+            c.responses.len()
+        );
+    }
+    let budget = covalence::Money::new(rust_decimal::Decimal::from(400_000), settings.currency);
+    let plan = model.plan(&covalence::PlanOptions::new(budget))?;
+    println!();
+    print!("{plan}");
     Ok(())
 }

@@ -225,6 +225,8 @@ pub struct Plan {
     pub budget: Money,
     /// Periods of the horizon costs and gains are counted over.
     pub horizon: u32,
+    /// The period the horizon counts.
+    pub period: crate::Period,
     /// How the portfolio was chosen.
     pub method: PlanMethod,
     /// Every candidate, in the model's order.
@@ -261,9 +263,10 @@ impl fmt::Display for Plan {
         let currency = self.budget.currency();
         writeln!(
             f,
-            "Plan: budget {} {currency} over {} periods ({} search)",
+            "Plan: budget {} {currency} over {} {}s ({} search)",
             crate::render::money(self.budget),
             self.horizon,
+            self.period.name(),
             match self.method {
                 PlanMethod::Exact => "exact",
                 PlanMethod::Greedy => "greedy",
@@ -690,6 +693,7 @@ impl Model {
         Ok(Plan {
             budget: options.budget,
             horizon,
+            period: self.settings().period,
             method,
             chosen: chosen
                 .iter()

@@ -591,9 +591,11 @@ impl Scenario {
         })
     }
 
-    /// Closes a channel: the flows through it stop (move them first with
+    /// Ends a channel: the flows through it stop (move them first with
     /// [`Scenario::set_flow_channel`] to keep them), and the presences on it and the
-    /// observations made in it go.
+    /// observations made in it go. To leave a platform where others go on talking,
+    /// take the organization off it with [`Scenario::remove_presence`] instead: what
+    /// is said there still counts.
     ///
     /// ```
     /// let s = covalence::Scenario::new("leave facebook").remove_channel("facebook");

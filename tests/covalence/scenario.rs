@@ -375,13 +375,13 @@ fn interventions_round_trip_and_load_with_paths() {
     assert_eq!(back, model);
     assert_eq!(back.interventions().count(), 4);
     let mut value: serde_json::Value = serde_json::from_str(&text).unwrap();
-    value["interventions"][1]["edits"][0]["remove_channel"]["channel"] = "faceboo".into();
+    value["interventions"][1]["edits"][0]["remove_presence"]["channel"] = "faceboo".into();
     let bad = serde_json::to_string_pretty(&value).unwrap();
     let e = Model::from_json_str(&bad).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotFound);
     assert_eq!(e.path(), Some("interventions[1].edits[0].channel"), "{e}");
     assert!(e.line().is_some());
-    let unknown = text.replacen("\"remove_channel\"", "\"delete_channel\"", 1);
+    let unknown = text.replacen("\"remove_presence\"", "\"delete_presence\"", 1);
     assert_eq!(
         Model::from_json_str(&unknown).unwrap_err().kind(),
         ErrorKind::Format
