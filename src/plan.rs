@@ -448,9 +448,13 @@ pub(crate) fn choose(
 /// positions chosen, ascending.
 fn greedy(items: &[(Decimal, Decimal)], budget: Decimal) -> Result<Vec<usize>, Error> {
     let ratio = |i: usize| {
-        items
-            .get(i)
-            .and_then(|(g, c)| if c.is_zero() { None } else { g.checked_div(*c) })
+        items.get(i).map(|(g, c)| {
+            if c.is_zero() {
+                Decimal::MAX
+            } else {
+                g.checked_div(*c).unwrap_or(Decimal::MAX)
+            }
+        })
     };
     let free = |i: usize| items.get(i).is_some_and(|(_, c)| c.is_zero());
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -495,7 +499,10 @@ impl Model {
     /// While an intervention names an entity (or a relationship, or a context), the
     /// model refuses to remove or re-key it ([`ErrorKind::InUse`]), and refuses to
     /// gain by other means a flow key or a relationship the intervention adds
-    /// ([`ErrorKind::Duplicate`]): so the interventions of a valid model always apply.
+    /// ([`ErrorKind::Duplicate`]): what an intervention names stays there. Whether it
+    /// still applies may change with other edits (a flow moved onto a channel it
+    /// closes, trust so changed that a response overflows): [`Model::plan`] then
+    /// reports the intervention that fails, by key.
     ///
     /// # Errors
     /// [`ErrorKind::InvalidValue`] for a bad key; [`ErrorKind::Duplicate`] for a key
@@ -518,6 +525,7 @@ impl Model {
     pub fn add_intervention(&mut self, intervention: Intervention) -> Result<(), Error> {
         let label = format!("intervention `{}`", intervention.key);
         self.check_intervention(&intervention)
+            .and_then(|()| self.apply(&intervention.scenario).map(|_| ()))
             .map_err(|e| e.context(label))?;
         self.interventions.push(intervention);
         Ok(())
@@ -539,7 +547,18 @@ impl Model {
         {
             return Err(Error::invalid("name must not contain control characters").with_path("name"));
         }
-        self.apply(&intervention.scenario).map(|_| ())
+        intervention.scenario.check_names(self)
+    }
+
+    /// Adds an intervention read from a file: checked as [`Model::add_intervention`]
+    /// checks, except that its scenario is not applied (what the model guards is
+    /// checked, so that every model the crate writes loads again).
+    pub(crate) fn load_intervention(&mut self, intervention: Intervention) -> Result<(), Error> {
+        let label = format!("intervention `{}`", intervention.key);
+        self.check_intervention(&intervention)
+            .map_err(|e| e.context(label))?;
+        self.interventions.push(intervention);
+        Ok(())
     }
 
     fn check_cost(&self, money: Money, field: &str) -> Result<(), Error> {

@@ -185,6 +185,146 @@ impl Edit {
     }
 }
 
+impl Edit {
+    /// Checks, without applying anything, that what the edit names exists in `model`
+    /// (or was added by an earlier edit of the same scenario: `flows`, `pairs`) and
+    /// that its values are well formed. Interventions stored in a model keep passing
+    /// this check whatever the model's edits, as the model guards what they name.
+    fn check_names(
+        &self,
+        model: &Model,
+        flows: &mut Vec<String>,
+        pairs: &mut Vec<[String; 2]>,
+    ) -> Result<(), Error> {
+        let party = |key: &str, field: &str| model.lookup_at::<PartyId>(key, field).map(|_| ());
+        let channel = |key: &str, field: &str| model.lookup_at::<ChannelId>(key, field).map(|_| ());
+        let activity = |key: &str, field: &str| model.lookup_at::<ActivityId>(key, field).map(|_| ());
+        let flow = |key: &str, flows: &[String]| {
+            if flows.iter().any(|f| f == key) {
+                Ok(())
+            } else {
+                model.lookup_at::<FlowId>(key, "flow").map(|_| ())
+            }
+        };
+        let related = |a: &str, b: &str, field: &str, pairs: &[[String; 2]]| {
+            if pairs
+                .iter()
+                .any(|[x, y]| (x == a && y == b) || (x == b && y == a))
+            {
+                Ok(())
+            } else {
+                model.relationship_at(a, b, field).map(|_| ())
+            }
+        };
+        let amount = |d: &DocDecimal, field: &str| model.money_at(d, field).map(|_| ());
+        let optional = |d: &Option<DocDecimal>, field: &str| d.as_ref().map_or(Ok(()), |d| amount(d, field));
+        match self {
+            Edit::SetTrust {
+                truster,
+                trustee,
+                context,
+                opinion,
+            } => {
+                party(truster, "truster")?;
+                party(trustee, "trustee")?;
+                related(truster, trustee, "truster", pairs)?;
+                if let Some(c) = context {
+                    model.context_index(c).map_err(|e| e.with_path("context"))?;
+                }
+                document::opinion(opinion)
+                    .map(|_| ())
+                    .map_err(|e| e.with_path("opinion"))
+            }
+            Edit::SetKind { between, .. } => related(&between[0], &between[1], "between", pairs),
+            Edit::SetRelationshipCost { between, cost } => {
+                related(&between[0], &between[1], "between", pairs)?;
+                optional(cost, "cost")
+            }
+            Edit::AddRelationship { between, .. } => {
+                party(&between[0], "between[0]")?;
+                party(&between[1], "between[1]")?;
+                pairs.push(between.clone());
+                Ok(())
+            }
+            Edit::SetValue { flow: f, value } => {
+                flow(f, flows)?;
+                amount(value, "value")
+            }
+            Edit::SetOccurrences { flow: f, occurrences } => {
+                flow(f, flows)?;
+                let n = document::decimal(occurrences, "occurrences")?;
+                if n.is_sign_negative() && !n.is_zero() {
+                    return Err(
+                        Error::invalid(format!("occurrences must be >= 0, got {n}")).with_path("occurrences")
+                    );
+                }
+                Ok(())
+            }
+            Edit::SetFlowCost { flow: f, cost } => {
+                flow(f, flows)?;
+                optional(cost, "cost")
+            }
+            Edit::SetFlowChannel { flow: f, channel: c } => {
+                flow(f, flows)?;
+                c.as_deref().map_or(Ok(()), |c| channel(c, "channel"))
+            }
+            Edit::SetElasticity {
+                flow: f,
+                trust_elasticity,
+            } => {
+                flow(f, flows)?;
+                if !(trust_elasticity.is_finite() && *trust_elasticity >= 0.0) {
+                    return Err(Error::invalid(format!(
+                        "the trust elasticity must be finite and >= 0, got {trust_elasticity}"
+                    ))
+                    .with_path("trust_elasticity"));
+                }
+                Ok(())
+            }
+            Edit::AddFlow(doc) => {
+                doc.to_flow(model)?;
+                flows.push(doc.key.clone());
+                Ok(())
+            }
+            Edit::RemoveFlow { flow: f } => flow(f, flows),
+            Edit::SetPresence {
+                party: p,
+                channel: c,
+                share,
+            } => {
+                party(p, "party")?;
+                channel(c, "channel")?;
+                if !(share.is_finite() && (0.0..=1.0).contains(share)) {
+                    return Err(
+                        Error::invalid(format!("share must be in [0, 1], got {share}")).with_path("share")
+                    );
+                }
+                Ok(())
+            }
+            Edit::RemovePresence { party: p, channel: c } => {
+                party(p, "party")?;
+                channel(c, "channel")
+            }
+            Edit::RemoveChannel { channel: c } => channel(c, "channel"),
+            Edit::SetChannelCost { channel: c, cost } => {
+                channel(c, "channel")?;
+                optional(cost, "cost")
+            }
+            Edit::SetInHouseCost { activity: a, cost } => {
+                activity(a, "activity")?;
+                optional(cost, "cost")
+            }
+            Edit::SetPerformer {
+                activity: a,
+                party: p,
+            } => {
+                activity(a, "activity")?;
+                party(p, "party")
+            }
+        }
+    }
+}
+
 impl fmt::Display for Edit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let cost = |c: &Option<DocDecimal>| c.as_ref().map_or("none".to_string(), |d| d.0.clone());
@@ -351,6 +491,40 @@ impl Scenario {
 
     pub(crate) fn from_edits(name: String, edits: Vec<Edit>) -> Scenario {
         Scenario { name, edits }
+    }
+
+    /// Every floating-point number the edits hold, with the edit's position.
+    pub(crate) fn numbers(&self) -> impl Iterator<Item = (usize, f64)> + '_ {
+        self.edits.iter().enumerate().flat_map(|(i, e)| {
+            let numbers = match e {
+                Edit::SetTrust { opinion, .. } => {
+                    vec![
+                        opinion.belief,
+                        opinion.disbelief,
+                        opinion.uncertainty,
+                        opinion.base_rate,
+                    ]
+                }
+                Edit::SetElasticity { trust_elasticity, .. } => vec![*trust_elasticity],
+                Edit::SetPresence { share, .. } => vec![*share],
+                Edit::AddFlow(f) => vec![f.trust_elasticity],
+                _ => Vec::new(),
+            };
+            numbers.into_iter().map(move |x| (i, x))
+        })
+    }
+
+    /// Checks that every edit's names resolve in `model` (see `Edit::check_names`),
+    /// with errors under `edits[i]`.
+    pub(crate) fn check_names(&self, model: &Model) -> Result<(), Error> {
+        let (mut flows, mut pairs) = (Vec::new(), Vec::new());
+        for (i, edit) in self.edits.iter().enumerate() {
+            edit.check_names(model, &mut flows, &mut pairs).map_err(|e| {
+                e.under(&format!("edits[{i}]"))
+                    .context(format!("edit {} ({})", i + 1, edit.name()))
+            })?;
+        }
+        Ok(())
     }
 
     fn with(mut self, edit: Edit) -> Scenario {
@@ -536,6 +710,21 @@ impl Scenario {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn add_flow(self, model: &Model, flow: &ValueFlow) -> Result<Scenario, Error> {
+        let currency = model.settings().currency;
+        for (amount, field) in [(Some(flow.value), "value"), (flow.cost, "cost")] {
+            if let Some(m) = amount
+                && m.currency() != currency
+            {
+                return Err(Error::new(
+                    ErrorKind::CurrencyMismatch,
+                    format!(
+                        "{field} is in {}, but the model's currency is {currency}",
+                        m.currency()
+                    ),
+                )
+                .with_path(field));
+            }
+        }
         model.party_data(flow.from).map_err(|e| e.with_path("from"))?;
         model.party_data(flow.to).map_err(|e| e.with_path("to"))?;
         if let Some(c) = flow.channel {
@@ -1241,8 +1430,9 @@ impl Model {
                 context,
                 opinion,
             } => {
-                let id = self.relationship_at(truster, trustee, "truster")?;
                 let party: PartyId = self.lookup_at(truster, "truster")?;
+                self.lookup_at::<PartyId>(trustee, "trustee")?;
+                let id = self.relationship_at(truster, trustee, "truster")?;
                 let opinion = document::opinion(opinion).map_err(|e| e.with_path("opinion"))?;
                 if let Some(c) = context {
                     self.context_index(c).map_err(|e| e.with_path("context"))?;
@@ -1466,8 +1656,9 @@ impl Model {
                 });
             }
         }
-        if !touched.topology {
-            let base = self.snapshot();
+        if !touched.topology
+            && let Some(base) = self.built_snapshot()
+        {
             model.adopt_snapshot(base.with_new_opinions(&model, &touched.edges));
         }
         Ok((model, touched, responses))
@@ -1595,8 +1786,8 @@ impl Model {
     /// [`Model::projection`] and [`Model::reach`], run on this model and on the
     /// changed copy. The model's side is computed once and kept until the model
     /// changes, so comparing many scenarios costs one evaluation each; reach and trust
-    /// are recomputed only for scenarios that change trust, relationships, presences
-    /// or channels.
+    /// are recomputed only for scenarios that set trust, add relationships, change
+    /// presences or end channels.
     ///
     /// # Errors
     /// As [`Model::apply`], [`Model::projection`], [`Model::ledger`] and

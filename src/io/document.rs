@@ -71,6 +71,9 @@ pub(crate) struct DocIntervention {
     /// Paid every period; default 0.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) per_period_cost: Option<DocDecimal>,
+    /// The scenario's name, when it is not the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) scenario: Option<String>,
     /// The scenario's edits, in order.
     pub(crate) edits: Vec<crate::scenario::Edit>,
 }
@@ -969,12 +972,12 @@ impl Document {
                 };
                 let mut intervention = Intervention::new(
                     d.key.clone(),
-                    Scenario::from_edits(d.key, d.edits),
+                    Scenario::from_edits(d.scenario.unwrap_or(d.key), d.edits),
                     cost(&d.one_off_cost, "one_off_cost")?,
                     cost(&d.per_period_cost, "per_period_cost")?,
                 );
                 intervention.name = d.name;
-                model.add_intervention(intervention)
+                model.load_intervention(intervention)
             })?;
         }
         Ok(model)
@@ -1141,6 +1144,7 @@ impl Document {
                     name: i.name.clone(),
                     one_off_cost: (!i.one_off_cost.is_zero()).then(|| amount(i.one_off_cost)),
                     per_period_cost: (!i.per_period_cost.is_zero()).then(|| amount(i.per_period_cost)),
+                    scenario: (i.scenario.name() != i.key).then(|| i.scenario.name().to_string()),
                     edits: i.scenario.edits().to_vec(),
                 })
                 .collect(),

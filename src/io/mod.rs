@@ -313,7 +313,8 @@ impl crate::scenario::Scenario {
     /// [`Scenario::from_json_str`]: crate::Scenario::from_json_str
     ///
     /// # Errors
-    /// None in practice; the `Result` guards against a serializer failure.
+    /// [`ErrorKind::InvalidValue`] for a number JSON cannot hold (an infinite or NaN
+    /// share, elasticity or opinion), naming the edit.
     ///
     /// # Example
     /// ```
@@ -322,6 +323,11 @@ impl crate::scenario::Scenario {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn to_json_string(&self) -> Result<String, Error> {
+        if let Some((i, x)) = self.numbers().find(|(_, x)| !x.is_finite()) {
+            return Err(
+                Error::invalid(format!("{x} cannot be written to JSON")).with_path(format!("edits[{i}]"))
+            );
+        }
         serde_json::to_string_pretty(self).map_err(|e| Error::new(ErrorKind::Format, e.to_string()))
     }
 }

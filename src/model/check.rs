@@ -69,7 +69,14 @@ fn in_field<T>(result: Result<T, Error>, field: &str) -> Result<T, Error> {
 impl Model {
     fn check_key(&self, key_text: &str, me: Option<Entry>) -> Result<(), Error> {
         key(key_text)?;
-        let reserved = self.planned(|e| e.adds_key() == Some(key_text));
+        // A key an intervention adds a flow with is reserved, unless the entity
+        // checked has it already (an intervention may replace a flow under its key).
+        let owned = me.is_some() && self.find_key(key_text) == me;
+        let reserved = if owned {
+            Vec::new()
+        } else {
+            self.planned(|e| e.adds_key() == Some(key_text))
+        };
         if !reserved.is_empty() {
             return Err(Error::new(
                 ErrorKind::Duplicate,

@@ -1842,6 +1842,11 @@ impl Model {
         self.snapshot = std::sync::OnceLock::new();
     }
 
+    /// The snapshot, if one is built for this state of the model.
+    pub(crate) fn built_snapshot(&self) -> Option<std::sync::Arc<crate::snapshot::Snapshot>> {
+        self.snapshot.get().cloned()
+    }
+
     /// Installs a snapshot made for this state of the model (see
     /// [`crate::snapshot::Snapshot::with_new_opinions`]).
     pub(crate) fn adopt_snapshot(&mut self, snapshot: crate::snapshot::Snapshot) {
@@ -1883,8 +1888,8 @@ impl Model {
     pub fn validate(&self) -> Result<(), Error> {
         self.check_all()?;
         for (i, intervention) in self.interventions.iter().enumerate() {
-            self.apply(&intervention.scenario).map_err(|e| {
-                e.under(&format!("interventions[{i}].scenario"))
+            intervention.scenario.check_names(self).map_err(|e| {
+                e.under(&format!("interventions[{i}]"))
                     .context(format!("intervention `{}`", intervention.key))
             })?;
         }

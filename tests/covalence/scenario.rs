@@ -342,6 +342,82 @@ fn interventions_keep_what_they_name() {
 }
 
 #[test]
+fn what_review_found() {
+    let zero = Money::zero(Currency::USD);
+    // An intervention replacing a flow under its own key: the flow stays editable.
+    let mut model = Model::sample();
+    let customers: PartyId = model.lookup("customers").unwrap();
+    let replacement = ValueFlow::new(
+        "direct-purchases",
+        customers,
+        model.focal().into(),
+        ValueObject::Money,
+        usd(dec!(150)),
+        dec!(60000),
+    );
+    let replace = Scenario::new("reprice")
+        .remove_flow("direct-purchases")
+        .add_flow(&model, &replacement)
+        .unwrap();
+    model
+        .add_intervention(Intervention::new("reprice", replace, zero, zero))
+        .unwrap();
+    let id = model.lookup("direct-purchases").unwrap();
+    model.update_flow(id, |f| f.occurrences = dec!(1)).unwrap();
+    model.validate().unwrap();
+    // A flow in another currency is refused, as the model refuses it.
+    let euros = ValueFlow::new(
+        "euro-flow",
+        customers,
+        model.focal().into(),
+        ValueObject::Money,
+        Money::new(dec!(60), Currency::EUR),
+        dec!(1),
+    );
+    let e = Scenario::new("eur").add_flow(&model, &euros).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::CurrencyMismatch);
+    // A scenario's own name survives saving.
+    let mut named = Model::sample();
+    named
+        .add_intervention(Intervention::new(
+            "k",
+            Scenario::new("a longer name").remove_flow("trail-grant"),
+            zero,
+            zero,
+        ))
+        .unwrap();
+    let back = Model::from_json_str(&named.to_json_string().unwrap()).unwrap();
+    let i = back.interventions().find(|i| i.key == "k").unwrap();
+    assert_eq!(i.scenario.name(), "a longer name");
+    // Edits after an intervention is added can make it fail to apply; the model stays
+    // valid and loads again, and the plan names the intervention.
+    let mut model = Model::sample();
+    let feedback = model.lookup("customer-feedback").unwrap();
+    model
+        .update_flow(feedback, |f| f.trust_elasticity = 1000.0)
+        .unwrap();
+    model.validate().unwrap();
+    let reloaded = Model::from_json_str(&model.to_json_string().unwrap()).unwrap();
+    assert_eq!(reloaded, model);
+    let e = model
+        .plan(&covalence::PlanOptions::new(usd(dec!(1000000))))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Overflow);
+    assert!(
+        e.to_string().contains("intervention `community-co-creation`"),
+        "{e}"
+    );
+    // Numbers JSON cannot hold are refused when writing, not written as null.
+    let nan = Scenario::new("nan").set_presence("customers", "forum", f64::NAN);
+    assert_eq!(nan.to_json_string().unwrap_err().kind(), ErrorKind::InvalidValue);
+    // A missing trustee is named as such.
+    let e = Model::sample()
+        .apply(&Scenario::new("t").set_trust("customers", "nobody", None, Opinion::vacuous(0.5).unwrap()))
+        .unwrap_err();
+    assert_eq!(e.path(), Some("edits[0].trustee"));
+}
+
+#[test]
 fn an_intervention_must_apply() {
     let mut model = Model::sample();
     let zero = Money::zero(Currency::USD);
