@@ -5,6 +5,7 @@
 //! for JSON, the line and column.
 
 pub(crate) mod document;
+mod export;
 mod locate;
 #[cfg(feature = "schema")]
 mod schema;

@@ -3,6 +3,7 @@
 
 mod bad_files;
 mod editing;
+mod export;
 #[cfg(feature = "proptest")]
 mod finance;
 mod plan;
