@@ -10,6 +10,7 @@ mod model;
 mod money;
 mod plan;
 mod render;
+mod review;
 mod scenario;
 mod snapshot;
 mod trust;
@@ -36,5 +37,10 @@ pub use crate::model::{
 };
 pub use crate::money::{Currency, Fraction, Money};
 pub use crate::plan::{Intervention, Plan, PlanCandidate, PlanMethod, PlanOptions};
+pub use crate::review::{
+    ActivityReview, ChannelReview, CommonsReview, Contribution, ContributorsReview, ConversationsReview,
+    CounterpartyLine, GroupPresence, GroupTrust, KindGap, PlanReview, PlatformReview, ReachReview, Remarks,
+    ReturnsReview, Review, ReviewOptions, TrustReview, ValueReview,
+};
 pub use crate::scenario::{Change, CompareOptions, Comparison, Response, Scenario, TrustChange};
 pub use crate::trust::{Discount, Fusion, Opinion};

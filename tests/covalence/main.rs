@@ -12,6 +12,7 @@ mod projection;
 mod properties;
 mod reach;
 mod returns;
+mod review;
 mod sample;
 mod scenario;
 #[cfg(feature = "schema")]
