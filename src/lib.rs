@@ -3,6 +3,8 @@
 #![deny(missing_docs)]
 
 mod analysis;
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}
 mod error;
 pub mod finance;
 mod io;
