@@ -29,6 +29,7 @@ pub use crate::analysis::trust::{
     InferredTrust, Reputation, ReputationOptions, TrustAssessment, TrustOptions, TrustPaths, TrustSource,
 };
 pub use crate::error::{Error, ErrorKind};
+pub use crate::io::CsvOptions;
 #[cfg(feature = "schema")]
 pub use crate::io::json_schema;
 pub use crate::model::{

@@ -124,6 +124,40 @@ fn bad_input_exits_1_naming_the_field() {
 }
 
 #[test]
+fn import_csv_writes_a_model_that_loads() {
+    let edges = temp("edges.csv", "source,target,trust\n0,1,0.9\n1,0,0.4\n1,2,0.7\n");
+    let members = temp("members.csv", "key,members\n0,1\n1,100\n2,50\n");
+    let out = std::env::temp_dir()
+        .join(format!("covalence-cli-{}", std::process::id()))
+        .join("net.json");
+    let o = covalence(&[
+        "import-csv",
+        edges.to_str().unwrap(),
+        members.to_str().unwrap(),
+        "--focal",
+        "0",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let model = covalence::Model::from_json_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(model.relationship_count(), 2);
+    let o = covalence(&["review", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bad = temp("bad-edges.csv", "source,target,trust\n0,1,0.9\n1,2,1.7\n");
+    let o = covalence(&[
+        "import-csv",
+        bad.to_str().unwrap(),
+        members.to_str().unwrap(),
+        "--focal",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let message = stderr(&o);
+    assert!(message.contains("bad-edges.csv: line 3"), "{message}");
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [
         &["frobnicate"][..],
@@ -132,6 +166,7 @@ fn usage_errors_exit_2() {
         &["export"][..],
         &["export", "--dot", "--mermaid"][..],
         &["review", "--format", "yaml"][..],
+        &["import-csv", "edges.csv"][..],
     ] {
         let o = covalence(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

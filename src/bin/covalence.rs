@@ -126,6 +126,23 @@ enum Command {
     },
     /// Print the JSON Schema of model files.
     Schema,
+    /// Build a model file from a relationship network in CSV.
+    ImportCsv {
+        /// Edges: `source,target,trust` rows.
+        edges: PathBuf,
+        /// Groups: `key,members` rows.
+        members: PathBuf,
+        /// The key of the focal organization.
+        #[arg(long)]
+        focal: String,
+        /// ISO 4217 code of the model's currency.
+        #[arg(long, default_value = "USD")]
+        currency: String,
+        /// Write the model here (JSON, or TOML by a `.toml` extension) instead of to
+        /// standard output.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
 }
 
 /// A failure to report: the message (naming the file, line and field) and exit code 1.
@@ -436,6 +453,51 @@ fn run(cli: Cli) -> Result<String, Failure> {
             if dot { model.to_dot() } else { model.to_mermaid() }.map_err(|e| Failure::at(&name, e))
         }
         Command::Schema => Ok(covalence::json_schema()),
+        Command::ImportCsv {
+            edges,
+            members,
+            focal,
+            currency,
+            out,
+        } => {
+            let open = |p: &Path| {
+                std::fs::File::open(p)
+                    .map(std::io::BufReader::new)
+                    .map_err(|e| Failure(format!("{}: cannot read: {e}", p.display())))
+            };
+            let currency =
+                covalence::Currency::new(&currency).map_err(|e| Failure(format!("--currency: {e}")))?;
+            let options = covalence::CsvOptions::new(focal)
+                .settings(covalence::Settings::new(covalence::Period::Year, currency));
+            let model = with_progress("importing", || {
+                Model::from_csv(open(&edges)?, open(&members)?, &options).map_err(|e| {
+                    let file = if e.path() == Some("members") {
+                        &members
+                    } else {
+                        &edges
+                    };
+                    Failure::at(&file.display().to_string(), e)
+                })
+            })?;
+            let is_toml = out
+                .as_deref()
+                .and_then(Path::extension)
+                .is_some_and(|x| x.eq_ignore_ascii_case("toml"));
+            let text = if is_toml {
+                model.to_toml_string()
+            } else {
+                model.to_json_string().map(|t| t + "\n")
+            }
+            .map_err(|e| Failure(e.to_string()))?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, text)
+                        .map_err(|e| Failure(format!("{}: cannot write: {e}", path.display())))?;
+                    Ok(String::new())
+                }
+                None => Ok(text),
+            }
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! own checked methods; errors carry the path to the bad field, the entity's key and,
 //! for JSON, the line and column.
 
+mod csv;
 pub(crate) mod document;
 mod export;
 mod locate;
@@ -15,6 +16,7 @@ use crate::model::Model;
 
 use document::{Document, VERSION};
 
+pub use csv::CsvOptions;
 #[cfg(feature = "schema")]
 pub use schema::json_schema;
 

@@ -2,6 +2,7 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)]
 
 mod bad_files;
+mod csv;
 mod editing;
 mod export;
 #[cfg(feature = "proptest")]
