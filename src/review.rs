@@ -375,17 +375,20 @@ pub struct ReturnsReview {
     pub finding: String,
 }
 
-/// One commercial platform's weight (commons question).
+/// One commercial platform's weight (commons question): the rented channels of one
+/// operator (or one rented channel whose operator is not named).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct PlatformReview {
-    /// The channel's key.
-    pub channel: String,
-    /// The operator's key, if named.
-    pub operator: Option<String>,
-    /// Share of effective reach lost without it.
+    /// The operator's key, or the channel's when the operator is not named.
+    pub platform: String,
+    /// Whether `platform` is an operator.
+    pub operator: bool,
+    /// Its rented channels the organization is on or receives value through.
+    pub channels: Vec<String>,
+    /// Share of effective reach lost without all of them.
     pub effective_reach_share: f64,
-    /// Share of returns that flow through it.
+    /// Share of returns that flow through them.
     pub returns_share: f64,
     /// Whether either share is above the threshold.
     pub flagged: bool,
@@ -459,11 +462,45 @@ fn ratio(d: Option<Decimal>) -> Option<f64> {
 /// A share as a percentage: whole numbers, one decimal below 10% (so that a small
 /// share does not read as none).
 fn percent(x: f64) -> String {
-    let p = x * 100.0;
-    if p != 0.0 && p.abs() < 9.95 {
+    let p = x * 100.0 + 0.0;
+    if p == 0.0 {
+        "0%".to_string()
+    } else if p.abs() < 0.05 {
+        "under 0.1%".to_string()
+    } else if p.abs() < 9.95 {
         format!("{p:.1}%")
     } else {
         format!("{p:.0}%")
+    }
+}
+
+/// User text for Markdown outside code: on one line, with the characters Markdown or
+/// HTML would read as markup escaped.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `1 year`, `5 years`.
+fn periods(n: u32, period: &str) -> String {
+    if n == 1 {
+        format!("1 {period}")
+    } else {
+        format!("{n} {period}s")
     }
 }
 
@@ -521,7 +558,7 @@ impl Model {
     ///
     /// let review = Model::sample().review(&ReviewOptions::new())?;
     /// println!("{review}");
-    /// assert!(review.commons.platforms.iter().any(|p| p.channel == "instagram"));
+    /// assert!(review.commons.platforms.iter().any(|p| p.platform == "meta"));
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn review(&self, options: &ReviewOptions) -> Result<Review, Error> {
@@ -669,11 +706,8 @@ impl Model {
                 .flows()
                 .any(|(_, f)| f.from == party && f.to == focal && f.trust_elasticity > 0.0);
             let related = self.relationship_between(party, focal).is_some();
-            let better_trust_npv = if elastic && related {
-                let current = match assessment.declared {
-                    Some(o) => o,
-                    None => Opinion::vacuous(0.5)?,
-                };
+            let declared = assessment.profile.absolute;
+            let better_trust_npv = if let (true, true, Some(current)) = (elastic, related, declared) {
                 let s = options.trust_step;
                 let improved = Opinion::new(
                     current.belief() + s * (1.0 - current.belief()),
@@ -764,11 +798,18 @@ impl Model {
             .iter()
             .filter(|c| c.ownership.is_rented())
             .map(|c| c.exposure_share)
-            .sum::<f64>()
+            .fold(0.0f64, |a, b| a + b)
             .clamp(0.0, 1.0);
         let largest = reach
             .largest_rented
-            .map(|c| self.channel(c).map(|c| c.key.clone()))
+            .map(|c| {
+                let alone = reach
+                    .channels
+                    .iter()
+                    .find(|x| x.channel == c)
+                    .map_or(0.0, |x| x.effective_dependency);
+                self.channel(c).map(|c| (c.key.clone(), alone))
+            })
             .transpose()?;
         let reach_review = reach_review(
             ReachReview {
@@ -781,6 +822,7 @@ impl Model {
                 channels: channel_reviews,
                 finding: String::new(),
             },
+            org.display_name(),
             largest,
         );
 
@@ -836,35 +878,64 @@ impl Model {
             period.name(),
         );
 
-        // The commons question.
-        let mut platforms = Vec::new();
+        // The commons question: rented channels grouped by operator.
+        let mut groups: Vec<(String, bool, Vec<crate::ChannelId>)> = Vec::new();
         for (cid, ch) in self.channels() {
             let Ownership::Rented { operator } = ch.ownership else {
                 continue;
             };
-            let through = self
-                .flows()
-                .filter(|(_, f)| f.to == focal && f.channel == Some(cid))
-                .try_fold(zero, |acc, (_, f)| acc.checked_add(f.value_per(period)?))?;
-            let reach_share = reach
-                .channels
-                .iter()
-                .find(|c| c.channel == cid)
-                .map_or(0.0, |c| c.effective_dependency);
-            if through.is_zero() && self.presence(focal, cid).is_none() {
+            let used = self.presence(focal, cid).is_some()
+                || self.flows().any(|(_, f)| f.to == focal && f.channel == Some(cid));
+            if !used {
                 continue;
             }
+            let (platform, is_operator) = match operator {
+                Some(o) => (key(o.into())?, true),
+                None => (ch.key.clone(), false),
+            };
+            match groups
+                .iter_mut()
+                .find(|(p, op, _)| *p == platform && *op == is_operator)
+            {
+                Some((_, _, channels)) => channels.push(cid),
+                None => groups.push((platform, is_operator, vec![cid])),
+            }
+        }
+        let mut platforms = Vec::new();
+        for (platform, operator, channels) in groups {
+            let through = self
+                .flows()
+                .filter(|(_, f)| f.to == focal && f.channel.is_some_and(|c| channels.contains(&c)))
+                .try_fold(zero, |acc, (_, f)| acc.checked_add(f.value_per(period)?))?;
             let returns_share = if ledger.returns.is_zero() {
                 0.0
             } else {
                 through.checked_ratio(ledger.returns)?.to_f64().unwrap_or(0.0)
             };
+            // Effective reach without the platform: the organization off all its channels.
+            let mut without = Scenario::new(platform.clone());
+            for c in &channels {
+                if self.presence(focal, *c).is_some() {
+                    without = without.remove_presence(&org.key, &self.channel(*c)?.key);
+                }
+            }
+            let effective_reach_share = if without.is_empty() || reach.effective <= 0.0 {
+                0.0
+            } else {
+                let after = self.apply(&without)?;
+                let (r, _) = after.reach_and_trust(&options.reach.clone().source(focal).totals_only())?;
+                ((reach.effective - r.effective) / reach.effective).clamp(0.0, 1.0)
+            };
             platforms.push(PlatformReview {
-                channel: ch.key.clone(),
-                operator: operator.map(|o| key(o.into())).transpose()?,
-                effective_reach_share: reach_share,
+                platform,
+                operator,
+                channels: channels
+                    .iter()
+                    .map(|c| self.channel(*c).map(|c| c.key.clone()))
+                    .collect::<Result<_, Error>>()?,
+                effective_reach_share,
                 returns_share,
-                flagged: reach_share > options.platform_threshold
+                flagged: effective_reach_share > options.platform_threshold
                     || returns_share > options.platform_threshold,
             });
         }
@@ -1039,9 +1110,9 @@ fn trust_review(groups: Vec<GroupTrust>, name: &str) -> TrustReview {
                 m.currency()
             );
         }
-        Some(_) => finding.push_str(" Better trust would not change NPV: the flows that respond are too small."),
+        Some(_) => finding.push_str(" Better trust would not raise NPV through the flows that respond to it."),
         None => finding.push_str(
-            " No flow in the model responds to trust (no trust elasticity), so the model cannot say whether better trust would create value.",
+            " No group with a declared trust in the organization has flows to it that respond to trust (trust elasticity), so the model cannot say whether better trust would create value.",
         ),
     }
     TrustReview { groups, finding }
@@ -1052,19 +1123,24 @@ fn conversations_review(
     remarks: Vec<Remarks>,
     name: &str,
 ) -> ConversationsReview {
-    let total = |pick: &dyn Fn(&Remarks) -> bool| {
+    // (positive, negative, all) remarks, neutral ones included in all.
+    let total = |inside: bool| {
         remarks
             .iter()
-            .filter(|r| pick(r))
-            .fold((0u128, 0u128), |(p, n), r| {
-                (p + u128::from(r.positive), n + u128::from(r.negative))
+            .filter(|r| r.in_the_room == inside)
+            .fold((0u128, 0u128, 0u128), |(p, n, a), r| {
+                (
+                    p + u128::from(r.positive),
+                    n + u128::from(r.negative),
+                    a + u128::from(r.positive) + u128::from(r.negative) + u128::from(r.neutral),
+                )
             })
     };
-    let (out_p, out_n) = total(&|r| !r.in_the_room);
-    let (in_p, in_n) = total(&|r| r.in_the_room);
-    let all = out_p + out_n + in_p + in_n;
-    let outside_share = (all > 0).then(|| (out_p + out_n) as f64 / all as f64);
-    let positive = |p: u128, n: u128| (p + n > 0).then(|| p as f64 / (p + n) as f64);
+    let (out_p, out_n, out_all) = total(false);
+    let (in_p, in_n, in_all) = total(true);
+    let all = out_all + in_all;
+    let outside_share = (all > 0).then(|| out_all as f64 / all as f64);
+    let shares = |p: u128, n: u128, a: u128| (a > 0).then(|| (p as f64 / a as f64, n as f64 / a as f64));
     let finding = match outside_share {
         None => format!("The model records nothing said about {name}."),
         Some(share) => {
@@ -1072,19 +1148,32 @@ fn conversations_review(
                 "{} of what groups say about {name} is said where it is not in the room.",
                 percent(share)
             );
-            if let (Some(o), Some(i)) = (positive(out_p, out_n), positive(in_p, in_n)) {
-                let _ = write!(
-                    f,
-                    " There, {} of remarks are positive, against {} in its own channels.",
-                    percent(o),
-                    percent(i)
-                );
+            match (shares(out_p, out_n, out_all), shares(in_p, in_n, in_all)) {
+                (Some((op, on)), Some((ip, inn))) => {
+                    let _ = write!(
+                        f,
+                        " There, {} of remarks are positive and {} negative; in its own channels, {} and {}.",
+                        percent(op),
+                        percent(on),
+                        percent(ip),
+                        percent(inn)
+                    );
+                }
+                (Some((op, on)), None) => {
+                    let _ = write!(
+                        f,
+                        " There, {} of remarks are positive and {} negative; nothing is recorded in its own channels.",
+                        percent(op),
+                        percent(on)
+                    );
+                }
+                _ => {}
             }
-            if let Some(worst) = remarks
-                .iter()
-                .filter(|r| r.negative > r.positive)
-                .max_by_key(|r| r.negative - r.positive)
-            {
+            if let Some(worst) = remarks.iter().filter(|r| r.negative > r.positive).max_by(|a, b| {
+                (a.negative - a.positive)
+                    .cmp(&(b.negative - b.positive))
+                    .then(b.group.cmp(&a.group))
+            }) {
                 let _ = write!(
                     f,
                     " The most negative: {} on {}{} ({} against, {} for).",
@@ -1110,9 +1199,9 @@ fn conversations_review(
     }
 }
 
-fn reach_review(mut r: ReachReview, largest: Option<String>) -> ReachReview {
+fn reach_review(mut r: ReachReview, name: &str, largest: Option<(String, f64)>) -> ReachReview {
     let mut f = format!(
-        "We reach {} people; {} of them are reached and trust us (effective reach){}.",
+        "{name} reaches {} people; weighted by their trust, {} (effective reach){}.",
         render::grouped(Decimal::from(r.raw)),
         people(r.effective),
         r.scale_vs_value
@@ -1121,13 +1210,13 @@ fn reach_review(mut r: ReachReview, largest: Option<String>) -> ReachReview {
     );
     let _ = write!(
         f,
-        " Rented platforms hold {} of our channel exposure; losing all of them would cost {} of effective reach",
+        " Rented platforms hold {} of its channel exposure; losing all of them would cost {} of effective reach",
         percent(r.rented_exposure),
         percent(r.rented_dependency)
     );
     match largest {
-        Some(c) => {
-            let _ = write!(f, ", most of it through {c}.");
+        Some((c, alone)) => {
+            let _ = write!(f, "; losing {c} alone would cost the most, {}.", percent(alone));
         }
         None if r.rented_dependency == 0.0 && r.rented_exposure > 0.0 => {
             f.push_str(": every group met there is also reached another way.");
@@ -1150,7 +1239,8 @@ fn returns_review(mut r: ReturnsReview, horizon: u32, period: &str) -> ReturnsRe
     );
     let _ = write!(
         f,
-        " Over {horizon} {period}s, the NPV is {} {c}{}{}.",
+        " Over {}, the NPV is {} {c}{}{}.",
+        periods(horizon, period),
         render::money(r.npv),
         r.sroi.map(|s| format!(", SROI {s:.2}")).unwrap_or_default(),
         r.discounted_payback
@@ -1185,51 +1275,57 @@ fn returns_review(mut r: ReturnsReview, horizon: u32, period: &str) -> ReturnsRe
 
 fn commons_review(platforms: Vec<PlatformReview>, threshold: f64, name: &str) -> CommonsReview {
     let flagged = platforms.iter().any(|p| p.flagged);
-    let reach_top = platforms
-        .iter()
-        .max_by(|a, b| a.effective_reach_share.total_cmp(&b.effective_reach_share));
-    let returns_top = platforms
-        .iter()
-        .max_by(|a, b| a.returns_share.total_cmp(&b.returns_share));
-    let finding = match (reach_top, returns_top) {
-        (Some(r), Some(m)) => {
-            let mut f = if r.effective_reach_share > 0.0 {
-                format!(
-                    "The commercial platform {} effective reach depends on most is {} ({}).",
-                    possessive(name),
-                    r.channel,
-                    percent(r.effective_reach_share)
-                )
-            } else {
-                format!(
-                    "None of {} effective reach depends on a single commercial platform.",
-                    possessive(name)
-                )
-            };
-            let _ = write!(
-                f,
-                " The one its returns flow through most is {} ({}).",
-                m.channel,
-                percent(m.returns_share)
-            );
-            let over: Vec<String> = platforms
-                .iter()
-                .filter(|p| p.flagged)
-                .map(|p| p.channel.clone())
-                .collect();
-            if over.is_empty() {
-                let _ = write!(f, " No single platform carries more than {}.", percent(threshold));
-            } else {
+    // The largest share, ties to the first platform.
+    let top = |share: fn(&PlatformReview) -> f64| {
+        platforms
+            .iter()
+            .fold(None::<&PlatformReview>, |best, p| match best {
+                Some(b) if share(b) >= share(p) => Some(b),
+                _ => Some(p),
+            })
+    };
+    let finding = if platforms.is_empty() {
+        format!("{name} uses no commercial platform.")
+    } else {
+        let mut f = match top(|p| p.effective_reach_share) {
+            Some(p) if p.effective_reach_share > 0.0 => format!(
+                "The commercial platform {} effective reach depends on most is {} ({} of it).",
+                possessive(name),
+                p.platform,
+                percent(p.effective_reach_share)
+            ),
+            _ => format!(
+                "None of {} effective reach depends on a single commercial platform.",
+                possessive(name)
+            ),
+        };
+        match top(|p| p.returns_share) {
+            Some(p) if p.returns_share > 0.0 => {
                 let _ = write!(
                     f,
-                    " Above the {} threshold: {}. Move that relationship to owned or commons channels.",
-                    percent(threshold),
-                    list(&over)
+                    " The one its returns flow through most is {} ({} of returns).",
+                    p.platform,
+                    percent(p.returns_share)
                 );
             }
-            f
+            _ => f.push_str(" None of its returns flow through a commercial platform."),
         }
-        _ => format!("{name} uses no commercial platform."),
+        let over: Vec<String> = platforms
+            .iter()
+            .filter(|p| p.flagged)
+            .map(|p| p.platform.clone())
+            .collect();
+        if over.is_empty() {
+            let _ = write!(f, " No single platform carries more than {}.", percent(threshold));
+        } else {
+            let _ = write!(
+                f,
+                " Above the {} threshold: {}. Move those relationships to owned or commons channels.",
+                percent(threshold),
+                list(&over)
+            );
+        }
+        f
     };
     CommonsReview {
         threshold,
@@ -1256,17 +1352,16 @@ fn summary(r: &Review) -> String {
     }
     let _ = write!(
         s,
-        "; its relationships return {} {c} a {} for {} {c} of costs, an NPV of {} {c} over {} {}s.",
+        "; its relationships return {} {c} a {} for {} {c} of costs, an NPV of {} {c} over {}.",
         render::money(r.returns.returns),
         r.period,
         render::money(r.returns.costs),
         render::money(r.returns.npv),
-        r.horizon,
-        r.period
+        periods(r.horizon, &r.period)
     );
     let _ = write!(
         s,
-        " It reaches {} people, {} of whom trust it: {} of the scale is value.",
+        " It reaches {} people; weighted by their trust, {}: {} of the scale is value.",
         render::grouped(Decimal::from(r.reach.raw)),
         people(r.reach.effective),
         percent(r.reach.scale_vs_value.unwrap_or(0.0))
@@ -1284,7 +1379,7 @@ fn summary(r: &Review) -> String {
             .platforms
             .iter()
             .filter(|p| p.flagged)
-            .map(|p| p.channel.clone())
+            .map(|p| p.platform.clone())
             .collect();
         let _ = write!(s, " It leans too hard on {}.", list(&over));
     } else if !r.commons.platforms.is_empty() {
@@ -1306,7 +1401,7 @@ fn summary(r: &Review) -> String {
 
 /// A Markdown table with aligned columns.
 fn table(out: &mut String, headers: &[&str], right: &[bool], rows: &[Vec<String>]) {
-    let escape = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let escape = |s: &str| md(s);
     let rows: Vec<Vec<String>> = rows
         .iter()
         .map(|r| r.iter().map(|c| escape(c)).collect())
@@ -1378,19 +1473,21 @@ impl Review {
         let mut o = String::new();
         let c = &self.currency;
         let money = |m: Money| render::money(m);
-        let _ = writeln!(o, "# Review of {}\n", self.name);
+        let _ = writeln!(o, "# Review of {}\n", md(&self.name));
         let _ = writeln!(
             o,
-            "Amounts in {c} per {}, rounded to the cent; projections over {} {}s, discounted at the {}.\n",
-            self.period, self.horizon, self.period, self.timing
+            "Amounts in {c} per {}, rounded to the cent; projections over {}, discounted at the {}.\n",
+            self.period,
+            periods(self.horizon, &self.period),
+            self.timing
         );
-        let _ = writeln!(o, "## Summary\n\n{}\n", self.summary);
+        let _ = writeln!(o, "## Summary\n\n{}\n", md(&self.summary));
 
         let _ = writeln!(
             o,
             "## 1. What unique value do we create, and what could be outsourced?\n"
         );
-        let _ = writeln!(o, "{}\n", self.value.finding);
+        let _ = writeln!(o, "{}\n", md(&self.value.finding));
         let rows: Vec<Vec<String>> = self
             .value
             .activities
@@ -1424,7 +1521,7 @@ impl Review {
             o,
             "## 2. Who helps us create it, and what kind of relationship works best?\n"
         );
-        let _ = writeln!(o, "{}\n", self.contributors.finding);
+        let _ = writeln!(o, "{}\n", md(&self.contributors.finding));
         let rows: Vec<Vec<String>> = self
             .contributors
             .contributions
@@ -1472,7 +1569,7 @@ impl Review {
             o,
             "## 3. Do they trust us? Contextual or absolute? Would better trust create more value?\n"
         );
-        let _ = writeln!(o, "{}\n", self.trust.finding);
+        let _ = writeln!(o, "{}\n", md(&self.trust.finding));
         let rows: Vec<Vec<String>> = self
             .trust
             .groups
@@ -1514,7 +1611,7 @@ impl Review {
             o,
             "## 4. Where do they interact, and what do they say about us when we are not in the room?\n"
         );
-        let _ = writeln!(o, "{}\n", self.conversations.finding);
+        let _ = writeln!(o, "{}\n", md(&self.conversations.finding));
         let rows: Vec<Vec<String>> = self
             .conversations
             .presences
@@ -1574,7 +1671,7 @@ impl Review {
             o,
             "## 5. How much do we really reach, and how much depends on one commercial platform?\n"
         );
-        let _ = writeln!(o, "{}\n", self.reach.finding);
+        let _ = writeln!(o, "{}\n", md(&self.reach.finding));
         let r = &self.reach;
         table(
             &mut o,
@@ -1628,7 +1725,7 @@ impl Review {
             o,
             "## 6. What does each relationship cost and return, and what is the most efficient way to build them?\n"
         );
-        let _ = writeln!(o, "{}\n", self.returns.finding);
+        let _ = writeln!(o, "{}\n", md(&self.returns.finding));
         let rt = &self.returns;
         let rows: Vec<Vec<String>> = rt
             .by_counterparty
@@ -1703,15 +1800,19 @@ impl Review {
             o,
             "## The commons question: how much depends on a single commercial platform?\n"
         );
-        let _ = writeln!(o, "{}\n", self.commons.finding);
+        let _ = writeln!(o, "{}\n", md(&self.commons.finding));
         let rows: Vec<Vec<String>> = self
             .commons
             .platforms
             .iter()
             .map(|p| {
                 vec![
-                    p.channel.clone(),
-                    p.operator.clone().unwrap_or_else(|| "-".into()),
+                    if p.operator {
+                        p.platform.clone()
+                    } else {
+                        format!("{} (operator not named)", p.platform)
+                    },
+                    p.channels.join(", "),
                     percent(p.effective_reach_share),
                     percent(p.returns_share),
                     if p.flagged { "above threshold" } else { "" }.into(),
@@ -1721,7 +1822,13 @@ impl Review {
         if !rows.is_empty() {
             table(
                 &mut o,
-                &["platform", "operator", "effective reach", "returns", "flag"],
+                &[
+                    "platform",
+                    "channels",
+                    "effective reach lost without it",
+                    "share of returns",
+                    "flag",
+                ],
                 &[false, false, true, true, false],
                 &rows,
             );

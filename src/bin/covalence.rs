@@ -31,12 +31,12 @@ enum Format {
 /// Projection settings shared by the subcommands that project.
 #[derive(clap::Args, Clone)]
 struct Projecting {
-    /// Periods to project.
-    #[arg(long, default_value_t = 5)]
+    /// Periods to project (1 to 1,000).
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
     horizon: u32,
-    /// Discount rate per period, as a decimal fraction (0.035 for 3.5%).
-    #[arg(long, default_value = "0.035")]
-    rate: String,
+    /// Discount rate per period, as a decimal fraction above -1 (0.035 for 3.5%).
+    #[arg(long, default_value = "0.035", value_parser = rate, allow_negative_numbers = true)]
+    rate: Decimal,
 }
 
 #[derive(Subcommand)]
@@ -50,10 +50,10 @@ enum Command {
         format: Format,
         /// Budget of the recommended plan, in the model's currency (default: every
         /// candidate's cost).
-        #[arg(long)]
-        budget: Option<String>,
-        /// Share of effective reach or returns one commercial platform may carry.
-        #[arg(long, default_value_t = 0.25)]
+        #[arg(long, value_parser = amount)]
+        budget: Option<Decimal>,
+        /// Share of effective reach or returns one commercial platform may carry (0 to 1).
+        #[arg(long, default_value_t = 0.25, value_parser = share)]
         threshold: f64,
         #[command(flatten)]
         projecting: Projecting,
@@ -108,8 +108,8 @@ enum Command {
         /// A model file; the sample when omitted.
         file: Option<PathBuf>,
         /// The budget, in the model's currency.
-        #[arg(long)]
-        budget: String,
+        #[arg(long, value_parser = amount)]
+        budget: Decimal,
         #[command(flatten)]
         projecting: Projecting,
     },
@@ -171,16 +171,46 @@ fn load(file: Option<&Path>) -> Result<(Model, String), Failure> {
     Ok((model, name))
 }
 
-fn decimal(text: &str, what: &str) -> Result<Decimal, Failure> {
-    text.trim()
-        .parse::<Decimal>()
-        .map_err(|_| Failure(format!("{what}: `{text}` is not a decimal number")))
+/// A discount rate: a decimal above -1.
+fn rate(text: &str) -> Result<Decimal, String> {
+    let r: Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a decimal number"))?;
+    if r <= Decimal::NEGATIVE_ONE {
+        return Err(format!("a rate must be above -1, got {r}"));
+    }
+    Ok(r)
+}
+
+/// An amount of money: a decimal at least 0.
+fn amount(text: &str) -> Result<Decimal, String> {
+    let a: Decimal = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a decimal number"))?;
+    if a.is_sign_negative() && !a.is_zero() {
+        return Err(format!("an amount must be at least 0, got {a}"));
+    }
+    Ok(a)
+}
+
+/// A share: a number from 0 to 1.
+fn share(text: &str) -> Result<f64, String> {
+    let x: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    if !(0.0..=1.0).contains(&x) {
+        return Err(format!("a share must be from 0 to 1, got {x}"));
+    }
+    Ok(x)
 }
 
 fn projection_options(p: &Projecting) -> Result<ProjectionOptions, Failure> {
     Ok(ProjectionOptions::new()
         .horizon(p.horizon)
-        .rate(DiscountRate::Constant(decimal(&p.rate, "--rate")?)))
+        .rate(DiscountRate::Constant(p.rate)))
 }
 
 /// A spinner on standard error while `work` runs, when standard error is a terminal.
@@ -240,7 +270,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
                 .projection(projection_options(&projecting)?)
                 .platform_threshold(threshold);
             if let Some(b) = budget {
-                options = options.budget(Money::new(decimal(&b, "--budget")?, model.settings().currency));
+                options = options.budget(Money::new(b, model.settings().currency));
             }
             let review =
                 with_progress("reviewing", || model.review(&options)).map_err(|e| Failure::at(&name, e))?;
@@ -437,7 +467,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
             projecting,
         } => {
             let (model, name) = load(file.as_deref())?;
-            let budget = Money::new(decimal(&budget, "--budget")?, model.settings().currency);
+            let budget = Money::new(budget, model.settings().currency);
             let options = PlanOptions::new(budget)
                 .compare(CompareOptions::new().projection(projection_options(&projecting)?));
             let plan =
@@ -506,10 +536,15 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`covalence review | head`) is not an error of ours.
-            let _ = stdout.write_all(out.as_bytes());
-            let _ = stdout.flush();
-            ExitCode::SUCCESS
+            match stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush()) {
+                // A closed pipe (`covalence review | head`) is the reader's choice.
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("covalence: cannot write the output: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Err(Failure(message)) => {
             eprintln!("covalence: {message}");

@@ -173,6 +173,7 @@ fn mermaid_text(text: &str) -> String {
             '&' => out.push_str("#amp;"),
             '#' => out.push_str("#35;"),
             '|' => out.push_str("#124;"),
+            '`' => out.push_str("#96;"),
             '\n' => out.push_str("<br/>"),
             c if c.is_control() => {}
             c => out.push(c),

@@ -80,14 +80,16 @@ fn review_numbers_are_the_analyses_numbers() {
     let chosen: Vec<&String> = plan_review.chosen.iter().map(|(k, _, _)| k).collect();
     assert_eq!(chosen, plan.chosen.iter().collect::<Vec<_>>());
     assert_eq!(plan_review.gain, plan.combined_gain);
-    // The commons question: instagram's share of returns.
-    let instagram = review
+    // The commons question, by operator: Meta runs Facebook and Instagram.
+    let meta = review
         .commons
         .platforms
         .iter()
-        .find(|p| p.channel == "instagram")
+        .find(|p| p.platform == "meta")
         .unwrap();
-    assert!(instagram.returns_share > 0.0 && !instagram.flagged);
+    assert!(meta.operator);
+    assert_eq!(meta.channels, ["facebook", "instagram"]);
+    assert!(meta.returns_share > 0.0 && !meta.flagged);
     let strict = model
         .review(&ReviewOptions::new().platform_threshold(0.01))
         .unwrap();
@@ -114,6 +116,74 @@ fn a_bare_model_is_reviewed_too() {
     assert!(
         markdown.contains("pipes \\| and new lines") || !markdown.contains("pipes |"),
         "{markdown}"
+    );
+}
+
+/// Findings that follow the numbers in unusual models.
+#[test]
+fn findings_follow_the_numbers() {
+    use covalence::{Channel, Observation, Ownership};
+    let mut model = Model::new(
+        Settings::new(Period::Year, Currency::USD),
+        Organization::new("org").with_name("Acme\n\n## Injected <img src=x onerror=alert(1)> `x` *y* #"),
+    )
+    .unwrap();
+    let g = model
+        .add_constituent(Constituent::new("g", Role::Customer, 100))
+        .unwrap();
+    let meta = model.add_organization(Organization::new("meta")).unwrap();
+    let fb = model
+        .add_channel(Channel::new("fb", Ownership::Rented { operator: Some(meta) }))
+        .unwrap();
+    let ig = model
+        .add_channel(Channel::new("ig", Ownership::Rented { operator: Some(meta) }))
+        .unwrap();
+    let focal = model.focal().into();
+    for c in [fb, ig] {
+        model.set_presence(focal, c, 1.0).unwrap();
+        model.set_presence(g.into(), c, 0.9).unwrap();
+    }
+    // Only neutral remarks: something is said.
+    let mut neutral = Observation::new(g, focal, fb);
+    neutral.neutral = 50;
+    model.set_observation(neutral).unwrap();
+    let review = model.review(&ReviewOptions::new()).unwrap();
+    assert!(
+        review
+            .conversations
+            .finding
+            .starts_with("100% of what groups say"),
+        "{}",
+        review.conversations.finding
+    );
+    // The platform is the operator: without Meta, everything is lost.
+    let meta_platform = &review.commons.platforms[0];
+    assert_eq!(meta_platform.channels, ["fb", "ig"]);
+    assert_eq!(meta_platform.effective_reach_share, 1.0);
+    assert!(meta_platform.flagged && review.commons.flagged);
+    assert!(
+        review
+            .commons
+            .finding
+            .contains("None of its returns flow through a commercial platform")
+    );
+    // No rented exposure reads as 0%, never -0%.
+    let bare = Model::new(
+        Settings::new(Period::Year, Currency::USD),
+        Organization::new("solo"),
+    )
+    .unwrap();
+    let r = bare.review(&ReviewOptions::new()).unwrap();
+    assert_eq!(r.reach.rented_exposure.to_bits(), 0.0f64.to_bits());
+    assert!(!r.to_markdown().contains("-0%"));
+    // User text cannot inject Markdown or HTML.
+    let markdown = review.to_markdown();
+    assert!(!markdown.contains("<img"), "{markdown}");
+    assert!(!markdown.contains("\n## Injected"), "{markdown}");
+    assert_eq!(
+        markdown.matches("\n## ").count(),
+        8,
+        "only the review's own headings"
     );
 }
 
