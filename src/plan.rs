@@ -540,8 +540,8 @@ impl Model {
             )
             .with_path("key"));
         }
-        self.check_cost(intervention.one_off_cost, "one_off_cost")?;
-        self.check_cost(intervention.per_period_cost, "per_period_cost")?;
+        self.check_amount(intervention.one_off_cost, "one_off_cost")?;
+        self.check_amount(intervention.per_period_cost, "per_period_cost")?;
         if let Some(name) = &intervention.name
             && name.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
         {
@@ -558,26 +558,6 @@ impl Model {
         self.check_intervention(&intervention)
             .map_err(|e| e.context(label))?;
         self.interventions.push(intervention);
-        Ok(())
-    }
-
-    fn check_cost(&self, money: Money, field: &str) -> Result<(), Error> {
-        let currency = self.settings().currency;
-        if money.currency() != currency {
-            return Err(Error::new(
-                ErrorKind::CurrencyMismatch,
-                format!(
-                    "{field} is in {}, but the model's currency is {currency}",
-                    money.currency()
-                ),
-            )
-            .with_path(field));
-        }
-        if money.is_negative() {
-            return Err(
-                Error::invalid(format!("{field} must be >= 0, got {}", money.amount())).with_path(field),
-            );
-        }
         Ok(())
     }
 
@@ -652,7 +632,7 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn plan(&self, options: &PlanOptions) -> Result<Plan, Error> {
-        self.check_cost(options.budget, "budget")?;
+        self.check_amount(options.budget, "budget")?;
         let zero = Money::zero(self.settings().currency);
         let (horizon, rate, timing) = options.compare.projection_options().discounting();
         let factors = crate::analysis::projection::discount_factors(rate, horizon, timing)?;

@@ -439,22 +439,14 @@ impl Model {
                 by_tangibility.add(None, zero, cost)?;
             }
         }
-        let (net, roi, benefit_cost_ratio) = totals(returns, costs)?;
-        Ok(Ledger {
-            party,
-            period,
-            returns,
-            costs,
-            net,
-            roi,
-            benefit_cost_ratio,
-            by_counterparty: by_counterparty.finish(),
-            by_relationship: by_relationship.finish(),
-            by_channel: by_channel.finish(),
-            by_activity: by_activity.finish(),
-            by_object: by_object.finish(),
-            by_tangibility: by_tangibility.finish(),
-        })
+        let mut ledger = Ledger::of_totals(party, period, returns, costs)?;
+        ledger.by_counterparty = by_counterparty.finish();
+        ledger.by_relationship = by_relationship.finish();
+        ledger.by_channel = by_channel.finish();
+        ledger.by_activity = by_activity.finish();
+        ledger.by_object = by_object.finish();
+        ledger.by_tangibility = by_tangibility.finish();
+        Ok(ledger)
     }
 
     /// What the focal organization could outsource (commodity activities it performs

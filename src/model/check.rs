@@ -98,7 +98,7 @@ impl Model {
     }
 
     /// A non-negative amount in the model's currency.
-    fn check_amount(&self, money: Money, field: &str) -> Result<(), Error> {
+    pub(crate) fn check_amount(&self, money: Money, field: &str) -> Result<(), Error> {
         let currency = self.settings.currency;
         if money.currency() != currency {
             return Err(Error::new(
