@@ -86,8 +86,9 @@ impl Table {
         self.rows.push(cells);
     }
 
-    fn widths(&self) -> Vec<usize> {
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+    /// Each column's width: its widest cell, at least `min`.
+    fn widths(&self, min: usize) -> Vec<usize> {
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count().max(min)).collect();
         for row in &self.rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
@@ -96,26 +97,61 @@ impl Table {
         widths
     }
 
-    fn line(&self, f: &mut fmt::Formatter<'_>, cells: &[String], widths: &[usize]) -> fmt::Result {
-        let mut text = String::new();
-        for (i, w) in widths.iter().enumerate() {
-            let cell = cells.get(i).map_or("", String::as_str);
-            if i > 0 {
-                text.push_str("  ");
-            }
-            if self.right.get(i).copied().unwrap_or(false) {
-                text.push_str(&format!("{cell:>w$}"));
-            } else {
-                text.push_str(&format!("{cell:<w$}"));
-            }
+    /// Cell `i` of `cells`, padded to `w` on the side its column aligns to.
+    fn cell(&self, cells: &[String], i: usize, w: usize) -> String {
+        let cell = cells.get(i).map_or("", String::as_str);
+        if self.right.get(i).copied().unwrap_or(false) {
+            format!("{cell:>w$}")
+        } else {
+            format!("{cell:<w$}")
         }
-        writeln!(f, "{}", text.trim_end())
+    }
+
+    fn line(&self, f: &mut fmt::Formatter<'_>, cells: &[String], widths: &[usize]) -> fmt::Result {
+        let text: Vec<String> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| self.cell(cells, i, *w))
+            .collect();
+        writeln!(f, "{}", text.join("  ").trim_end())
+    }
+
+    /// The table in Markdown, with a blank line after it; cells are taken as they are
+    /// (escape user text first).
+    pub(crate) fn markdown(&self) -> String {
+        let widths = self.widths(3);
+        let line = |cells: &[String]| {
+            let text: Vec<String> = widths
+                .iter()
+                .enumerate()
+                .map(|(i, w)| self.cell(cells, i, *w))
+                .collect();
+            format!("| {} |\n", text.join(" | "))
+        };
+        let mut out = line(&self.headers);
+        let rule: Vec<String> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                if self.right.get(i).copied().unwrap_or(false) {
+                    format!("{}:", "-".repeat(w.saturating_sub(1)))
+                } else {
+                    "-".repeat(*w)
+                }
+            })
+            .collect();
+        out.push_str(&format!("| {} |\n", rule.join(" | ")));
+        for row in &self.rows {
+            out.push_str(&line(row));
+        }
+        out.push('\n');
+        out
     }
 }
 
 impl fmt::Display for Table {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let widths = self.widths();
+        let widths = self.widths(0);
         self.line(f, &self.headers, &widths)?;
         let total = widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1);
         writeln!(f, "{}", "-".repeat(total))?;

@@ -1401,47 +1401,11 @@ fn summary(r: &Review) -> String {
 
 /// A Markdown table with aligned columns.
 fn table(out: &mut String, headers: &[&str], right: &[bool], rows: &[Vec<String>]) {
-    let escape = |s: &str| md(s);
-    let rows: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| escape(c)).collect())
-        .collect();
-    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count().max(3)).collect();
-    for r in &rows {
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
-        }
+    let mut table = render::Table::new(headers, right);
+    for row in rows {
+        table.row(row.iter().map(|c| md(c)).collect());
     }
-    let line = |cells: Vec<String>| {
-        let mut l = String::from("|");
-        for (i, w) in widths.iter().enumerate() {
-            let c = cells.get(i).map_or("", String::as_str);
-            if right.get(i).copied().unwrap_or(false) {
-                let _ = write!(l, " {c:>w$} |");
-            } else {
-                let _ = write!(l, " {c:<w$} |");
-            }
-        }
-        l
-    };
-    let _ = writeln!(
-        out,
-        "{}",
-        line(headers.iter().map(|h| (*h).to_string()).collect())
-    );
-    let mut rule = String::from("|");
-    for (i, w) in widths.iter().enumerate() {
-        if right.get(i).copied().unwrap_or(false) {
-            let _ = write!(rule, " {}: |", "-".repeat(w.saturating_sub(1)));
-        } else {
-            let _ = write!(rule, " {} |", "-".repeat(*w));
-        }
-    }
-    let _ = writeln!(out, "{rule}");
-    for r in rows {
-        let _ = writeln!(out, "{}", line(r));
-    }
-    out.push('\n');
+    out.push_str(&table.markdown());
 }
 
 impl Review {

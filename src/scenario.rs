@@ -1397,7 +1397,8 @@ fn multiplier(before: f64, after: f64, elasticity: f64) -> Result<Decimal, Error
 }
 
 impl Model {
-    fn lookup_at<I: crate::model::KeyedId>(&self, key: &str, field: &str) -> Result<I, Error> {
+    /// The entity a key names, with `field` as the error's path.
+    pub(crate) fn lookup_at<I: crate::model::KeyedId>(&self, key: &str, field: &str) -> Result<I, Error> {
         self.lookup(key).map_err(|e| e.with_path(field))
     }
 

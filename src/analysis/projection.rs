@@ -766,11 +766,20 @@ impl Model {
                 let mut value_per_period = vec![zero; horizon as usize];
                 for (id, flow) in self.flows().filter(|(_, f)| f.to == party) {
                     let computed;
-                    let values: &[Money] = match reuse.and_then(|r| r.get(id)) {
-                        Some((_, values)) if options.lean => values,
-                        _ => {
+                    let values: &[Money] = match reuse.and_then(|r| r.get(id)).filter(|_| options.lean) {
+                        Some((_, values)) => values,
+                        None => {
                             let (adj, values) = inbound_terms(flow, period, horizon)?;
                             if !options.lean {
+                                outcomes.push(Outcome {
+                                    flow: id,
+                                    gross: adj.gross,
+                                    after_deadweight: adj.after_deadweight,
+                                    after_displacement: adj.after_displacement,
+                                    after_attribution: adj.impact,
+                                    values: values.clone(),
+                                    present_value: present(&values, &factors, zero)?,
+                                });
                                 adjusted.push((id, adj, flow.adjustments.drop_off.value(), flow.duration));
                             }
                             computed = values;
@@ -781,17 +790,6 @@ impl Model {
                         if !v.is_zero() {
                             *total = total.checked_add(*v)?;
                         }
-                    }
-                    if let Some((_, adj, _, _)) = adjusted.last().filter(|_| !options.lean) {
-                        outcomes.push(Outcome {
-                            flow: id,
-                            gross: adj.gross,
-                            after_deadweight: adj.after_deadweight,
-                            after_displacement: adj.after_displacement,
-                            after_attribution: adj.impact,
-                            values: values.to_vec(),
-                            present_value: present(values, &factors, zero)?,
-                        });
                     }
                 }
                 // Investment: the ledger's costs, the flows the party provides following their

@@ -685,10 +685,6 @@ pub(crate) fn opinion(o: &DocOpinion) -> Result<Opinion, Error> {
     Opinion::new(o.belief, o.disbelief, o.uncertainty, o.base_rate)
 }
 
-fn lookup<I: crate::model::KeyedId>(model: &Model, key: &str, field: &str) -> Result<I, Error> {
-    model.lookup(key).map_err(|e| e.with_path(field))
-}
-
 /// Labels an error with the entity it concerns ("flow `sales`"), unless the model's
 /// own check already did.
 fn labelled<T>(label: impl FnOnce() -> String, result: Result<T, Error>) -> Result<T, Error> {
@@ -801,8 +797,8 @@ impl Document {
                 labelled(
                     || format!("overlap `{a}`–`{b}`"),
                     (|| {
-                        let ia: ConstituentId = lookup(&model, a, "between[0]")?;
-                        let ib: ConstituentId = lookup(&model, b, "between[1]")?;
+                        let ia: ConstituentId = model.lookup_at(a, "between[0]")?;
+                        let ib: ConstituentId = model.lookup_at(b, "between[1]")?;
                         if model.overlap(ia, ib).is_some() {
                             return Err(Error::new(ErrorKind::Duplicate, "this overlap is declared twice")
                                 .with_path("between"));
@@ -828,7 +824,7 @@ impl Document {
                                 operator: rented
                                     .operator
                                     .as_deref()
-                                    .map(|k| lookup::<OrgId>(&model, k, "ownership.rented.operator"))
+                                    .map(|k| model.lookup_at::<OrgId>(k, "ownership.rented.operator"))
                                     .transpose()?,
                             },
                         };
@@ -853,7 +849,7 @@ impl Document {
                             DocActivityClass::Core => ActivityClass::Core,
                             DocActivityClass::Commodity => ActivityClass::Commodity,
                         };
-                        let performed_by = lookup(&model, &a.performed_by, "performed_by")?;
+                        let performed_by = model.lookup_at(&a.performed_by, "performed_by")?;
                         let in_house_cost = optional_money(&a.in_house_cost, "in_house_cost")?;
                         let market_price = optional_money(&a.market_price, "market_price")?;
                         model.add_activity(Activity {
@@ -874,14 +870,14 @@ impl Document {
                 labelled(
                     || format!("relationship `{a}`–`{b}`"),
                     (|| {
-                        let pa: PartyId = lookup(&model, a, "between[0]")?;
-                        let pb: PartyId = lookup(&model, b, "between[1]")?;
+                        let pa: PartyId = model.lookup_at(a, "between[0]")?;
+                        let pb: PartyId = model.lookup_at(b, "between[1]")?;
                         let mut rel = Relationship::new(pa, pb, kind(r.kind));
                         rel.desired = r.desired.map(kind);
                         rel.cost = optional_money(&r.cost, "cost")?;
                         for (truster, t) in &r.trust {
                             let field = format!("trust.{truster}");
-                            let party: PartyId = lookup(&model, truster, &field)?;
+                            let party: PartyId = model.lookup_at(truster, &field)?;
                             let Some(profile) = rel.trust_of_mut(party) else {
                                 return Err(Error::new(
                                     ErrorKind::InvalidReference,
@@ -928,8 +924,8 @@ impl Document {
         }
         for (i, p) in presences.into_iter().enumerate() {
             at(Item("presences", i), || {
-                let party = lookup(&model, &p.party, "party")?;
-                let channel = lookup(&model, &p.channel, "channel")?;
+                let party = model.lookup_at(&p.party, "party")?;
+                let channel = model.lookup_at(&p.channel, "channel")?;
                 if model.presence(party, channel).is_some() {
                     return Err(Error::new(
                         ErrorKind::Duplicate,
@@ -942,9 +938,9 @@ impl Document {
         for (i, o) in observations.into_iter().enumerate() {
             at(Item("observations", i), || {
                 let mut obs = Observation::new(
-                    lookup(&model, &o.by, "by")?,
-                    lookup(&model, &o.about, "about")?,
-                    lookup(&model, &o.channel, "channel")?,
+                    model.lookup_at(&o.by, "by")?,
+                    model.lookup_at(&o.about, "about")?,
+                    model.lookup_at(&o.channel, "channel")?,
                 );
                 obs.context = o.context;
                 obs.positive = o.positive;
@@ -1202,8 +1198,8 @@ impl DocFlow {
         let currency = model.settings().currency;
         let money =
             |d: &DocDecimal, field: &str| Money::parse_in(&d.0, currency).map_err(|e| e.with_path(field));
-        let from = lookup(model, &self.from, "from")?;
-        let to = lookup(model, &self.to, "to")?;
+        let from = model.lookup_at(&self.from, "from")?;
+        let to = model.lookup_at(&self.to, "to")?;
         let object = match &self.object {
             DocObject::Money => ValueObject::Money,
             DocObject::Product => ValueObject::Product,
@@ -1229,12 +1225,12 @@ impl DocFlow {
         flow.channel = self
             .channel
             .as_deref()
-            .map(|k| lookup::<ChannelId>(model, k, "channel"))
+            .map(|k| model.lookup_at::<ChannelId>(k, "channel"))
             .transpose()?;
         flow.activity = self
             .activity
             .as_deref()
-            .map(|k| lookup::<ActivityId>(model, k, "activity"))
+            .map(|k| model.lookup_at::<ActivityId>(k, "activity"))
             .transpose()?;
         if let Some(adj) = &self.adjustments {
             flow.adjustments = Adjustments {
