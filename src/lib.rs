@@ -42,8 +42,9 @@ pub use crate::money::{Currency, Fraction, Money};
 pub use crate::plan::{Intervention, Plan, PlanCandidate, PlanMethod, PlanOptions};
 pub use crate::review::{
     ActivityReview, ChannelReview, CommonsReview, Contribution, ContributorsReview, ConversationsReview,
-    CounterpartyLine, GroupPresence, GroupTrust, KindGap, PlanReview, PlatformReview, ReachReview, Remarks,
-    ReturnsReview, Review, ReviewOptions, TrustReview, ValueReview,
+    CounterpartyLine, GroupPresence, GroupTrust, KindGap, NetworkLink, NetworkNode, NetworkReview,
+    PlanReview, PlatformReview, ReachReview, Remarks, ReturnsReview, Review, ReviewOptions, TrustReview,
+    ValueReview,
 };
 pub use crate::scenario::{Change, CompareOptions, Comparison, Response, Scenario, TrustChange};
 pub use crate::trust::{Discount, Fusion, Opinion};

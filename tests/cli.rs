@@ -158,6 +158,25 @@ fn import_csv_writes_a_model_that_loads() {
 }
 
 #[test]
+fn review_writes_an_html_page() {
+    let dir = std::env::temp_dir().join(format!("covalence-cli-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("review.html");
+    let o = covalence(&["review", "--html", out.to_str().unwrap(), SAMPLE]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let html = std::fs::read_to_string(&out).unwrap();
+    let review = covalence::Model::sample()
+        .review(&covalence::ReviewOptions::new())
+        .unwrap();
+    assert_eq!(html, review.to_html());
+    // An unwritable path is bad input, named.
+    let o = covalence(&["review", "--html", dir.join("no/such/dir.html").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [
         &["frobnicate"][..],
@@ -172,6 +191,8 @@ fn usage_errors_exit_2() {
         &["project", "--horizon", "0"][..],
         &["project", "--rate", "-2"][..],
         &["review", "--threshold", "2"][..],
+        &["review", "--html", "out.html", "--format", "json"][..],
+        &["review", "--html"][..],
     ] {
         let o = covalence(args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));

@@ -345,6 +345,10 @@ pub struct Projection {
     pub sroi: Option<Decimal>,
     /// `npv / present_investment`; `None` without investment.
     pub net_sroi: Option<Decimal>,
+    /// The NPV to the end of each period: outcomes discounted to date less the
+    /// initial investment and the investment discounted to date. The last is `npv`;
+    /// the first not below zero is the discounted payback.
+    pub cumulative_npv: Vec<Money>,
     /// Payback in three named variants.
     pub payback: Payback,
     /// Switching values.
@@ -854,15 +858,26 @@ impl Model {
             .then(|| initial.checked_ratio(first_net))
             .transpose()?;
         let mut running = zero.checked_sub(initial)?;
-        let mut running_discounted = running;
+        let (mut value_to_date, mut investment_to_date) = (zero, zero);
+        let mut cumulative_npv = Vec::with_capacity(net.len());
         let (mut cumulative, mut discounted) = (None, None);
-        for ((k, n), f) in (1u32..).zip(&net).zip(&factors) {
+        for (k, (((n, v), c), f)) in (1u32..).zip(
+            net.iter()
+                .zip(&value_per_period)
+                .zip(&investment_per_period)
+                .zip(&factors),
+        ) {
             running = running.checked_add(*n)?;
-            running_discounted = running_discounted.checked_add(n.checked_mul(*f)?)?;
+            // Summed as `present_value` and `present_investment` are, so that the
+            // last is `npv` exactly.
+            value_to_date = value_to_date.checked_add(v.checked_mul(*f)?)?;
+            investment_to_date = investment_to_date.checked_add(c.checked_mul(*f)?)?;
+            let to_date = value_to_date.checked_sub(initial.checked_add(investment_to_date)?)?;
+            cumulative_npv.push(to_date);
             if cumulative.is_none() && !running.is_negative() {
                 cumulative = Some(k);
             }
-            if discounted.is_none() && !running_discounted.is_negative() {
+            if discounted.is_none() && !to_date.is_negative() {
                 discounted = Some(k);
             }
         }
@@ -893,6 +908,7 @@ impl Model {
                 npv,
                 sroi,
                 net_sroi,
+                cumulative_npv,
                 payback: Payback {
                     simple,
                     cumulative,

@@ -213,8 +213,12 @@ pub struct ChannelReach {
     pub channel: ChannelId,
     /// Who controls it.
     pub ownership: Ownership,
-    /// People present there (members times share, summed over groups).
+    /// People present there (members times share, summed over groups): the
+    /// channel's audience, its scale.
     pub exposure: f64,
+    /// The audience weighted by each group's trust in the source, as effective reach
+    /// weighs it: the part of the channel's scale that is value. At most `exposure`.
+    pub trusted_exposure: f64,
     /// This channel's part of all exposure on the source's channels.
     pub exposure_share: f64,
     /// People reached only through this channel: raw reach lost without it.
@@ -822,6 +826,15 @@ impl Model {
                 .map(|&(g, share)| inputs.members.get(g as usize).copied().unwrap_or(0) as f64 * share)
                 .fold(0.0, |x, y| x + y)
         };
+        let trusted_exposure = |a: &Audience| {
+            a.members
+                .iter()
+                .map(|&(g, share)| {
+                    let members = inputs.members.get(g as usize).copied().unwrap_or(0) as f64;
+                    members * share * inputs.trust.get(g as usize).copied().unwrap_or(0.0)
+                })
+                .fold(0.0, |x, y| x + y)
+        };
         let total_exposure: f64 = inputs.audiences.iter().map(exposure).fold(0.0, |x, y| x + y);
         // Reach without each channel: independent computations, split over the
         // available cores (the results do not depend on how).
@@ -837,6 +850,7 @@ impl Model {
                 channel: audience.channel,
                 ownership: audience.ownership,
                 exposure: e,
+                trusted_exposure: trusted_exposure(audience).min(e),
                 exposure_share: if total_exposure > 0.0 {
                     e / total_exposure
                 } else {

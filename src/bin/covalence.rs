@@ -48,6 +48,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Markdown)]
         format: Format,
+        /// Write the review as a self-contained HTML page, with charts, to this file
+        /// instead of printing it.
+        #[arg(long, value_name = "OUT.html", conflicts_with = "format")]
+        html: Option<PathBuf>,
         /// Budget of the recommended plan, in the model's currency (default: every
         /// candidate's cost).
         #[arg(long, value_parser = amount)]
@@ -261,6 +265,7 @@ fn run(cli: Cli) -> Result<String, Failure> {
         Command::Review {
             file,
             format,
+            html,
             budget,
             threshold,
             projecting,
@@ -274,6 +279,9 @@ fn run(cli: Cli) -> Result<String, Failure> {
             }
             let review =
                 with_progress("reviewing", || model.review(&options)).map_err(|e| Failure::at(&name, e))?;
+            if let Some(path) = html {
+                return write_to(&path, &review.to_html());
+            }
             match format {
                 Format::Markdown => Ok(review.to_markdown()),
                 Format::Json => review
@@ -520,15 +528,17 @@ fn run(cli: Cli) -> Result<String, Failure> {
             }
             .map_err(|e| Failure(e.to_string()))?;
             match out {
-                Some(path) => {
-                    std::fs::write(&path, text)
-                        .map_err(|e| Failure(format!("{}: cannot write: {e}", path.display())))?;
-                    Ok(String::new())
-                }
+                Some(path) => write_to(&path, &text),
                 None => Ok(text),
             }
         }
     }
+}
+
+/// Writes `text` to `path`; nothing is left to print.
+fn write_to(path: &Path, text: &str) -> Result<String, Failure> {
+    std::fs::write(path, text).map_err(|e| Failure(format!("{}: cannot write: {e}", path.display())))?;
+    Ok(String::new())
 }
 
 fn main() -> ExitCode {

@@ -7,6 +7,7 @@ mod editing;
 mod export;
 #[cfg(feature = "proptest")]
 mod finance;
+mod html;
 mod plan;
 mod projection;
 #[cfg(feature = "proptest")]

@@ -429,3 +429,26 @@ mod properties {
         }
     }
 }
+
+/// A channel's audience weighted by trust: members × share × each group's trust in the
+/// source, whatever reaches them.
+#[test]
+fn hand_computed_trusted_exposure() {
+    let mut m = model();
+    let a = group(&mut m, "a", 200);
+    let b = group(&mut m, "b", 100);
+    let c = channel(&mut m, "c", Ownership::Owned);
+    m.set_presence(a.into(), c, 0.5).unwrap();
+    m.set_presence(b.into(), c, 0.25).unwrap();
+    let focal: PartyId = m.focal().into();
+    relate(&mut m, a.into(), focal, Some(0.8));
+    let reach = m.reach(&ReachOptions::new().unknown_trust(0.5)).unwrap();
+    let ch = &reach.channels[0];
+    let trust_a = Opinion::from_score(0.8).unwrap().projected();
+    assert!(close(ch.exposure, 200.0 * 0.5 + 100.0 * 0.25));
+    assert!(close(
+        ch.trusted_exposure,
+        200.0 * 0.5 * trust_a + 100.0 * 0.25 * 0.5
+    ));
+    assert!(ch.trusted_exposure <= ch.exposure);
+}

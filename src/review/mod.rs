@@ -2,7 +2,7 @@
 //! analyses, with plain-language findings computed from the numbers, rendered as
 //! Markdown.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -12,6 +12,10 @@ use crate::error::{Error, ErrorKind};
 use crate::model::{ActivityClass, Model, Ownership, PartyId, RelationshipKind};
 use crate::money::Money;
 use crate::render;
+mod charts;
+mod document;
+mod html;
+
 use crate::{
     CompareOptions, LedgerOptions, Opinion, PlanOptions, ProjectionOptions, ReachOptions, ReputationOptions,
     Scenario, TrustSource,
@@ -285,6 +289,10 @@ pub struct ChannelReview {
     pub key: String,
     /// `owned`, `commons` or `rented`.
     pub ownership: String,
+    /// People present on it (members times share): its audience, the scale.
+    pub exposure: f64,
+    /// That audience weighted by each group's trust in the organization: the value.
+    pub trusted_exposure: f64,
     /// Share of exposure.
     pub exposure_share: f64,
     /// People reached only through it.
@@ -343,6 +351,10 @@ pub struct CounterpartyLine {
     pub returns: Money,
     /// Costs per period.
     pub costs: Money,
+    /// Net per period.
+    pub net: Money,
+    /// `net / costs`; `None` without costs.
+    pub roi: Option<f64>,
 }
 
 /// Q6: what relationships cost and return, and the most efficient way to build them.
@@ -367,7 +379,11 @@ pub struct ReturnsReview {
     pub npv: Money,
     /// SROI.
     pub sroi: Option<f64>,
-    /// The first period whose discounted cumulative net is not below zero.
+    /// The initial investment, at the start of the first period.
+    pub initial_investment: Money,
+    /// The NPV to the end of each period (the last is `npv`).
+    pub cumulative_npv: Vec<Money>,
+    /// The first period whose NPV to date is not below zero.
     pub discounted_payback: Option<u32>,
     /// The recommended plan, when the model has candidate interventions.
     pub plan: Option<PlanReview>,
@@ -407,6 +423,46 @@ pub struct CommonsReview {
     pub flagged: bool,
     /// The finding.
     pub finding: String,
+}
+
+/// A party or a channel of the value network.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NetworkNode {
+    /// Its key.
+    pub key: String,
+    /// Its name (the key when it has none).
+    pub name: String,
+    /// `organization`, `constituent` or `channel`.
+    pub kind: String,
+    /// A channel's `owned`, `commons` or `rented`; `None` for parties.
+    pub ownership: Option<String>,
+}
+
+/// Two parties linked by a relationship, by value flows, or by both.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NetworkLink {
+    /// The two parties: the relationship's order, else the first flow's.
+    pub between: [String; 2],
+    /// The relationship's kind; `None` when only flows link them.
+    pub relationship: Option<String>,
+    /// Value per period flowing from the first to the second, and back.
+    pub value: [Money; 2],
+}
+
+/// The value network, for drawing: every party and channel, the links between
+/// parties, and who is present on which channel.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct NetworkReview {
+    /// Organizations (the focal one first), constituent groups, then channels, each in
+    /// the model's order.
+    pub nodes: Vec<NetworkNode>,
+    /// Relationships in the model's order, then pairs linked only by flows.
+    pub links: Vec<NetworkLink>,
+    /// (party, channel, share of its members) of every presence.
+    pub presences: Vec<(String, String, f64)>,
 }
 
 /// A strategic review of a model: the six questions and the commons question, each
@@ -453,6 +509,8 @@ pub struct Review {
     pub returns: ReturnsReview,
     /// The commons question.
     pub commons: CommonsReview,
+    /// The value network.
+    pub network: NetworkReview,
 }
 
 fn ratio(d: Option<Decimal>) -> Option<f64> {
@@ -787,6 +845,8 @@ impl Model {
                 Ok(ChannelReview {
                     key: self.channel(c.channel)?.key.clone(),
                     ownership: ownership_name(c.ownership).to_string(),
+                    exposure: c.exposure,
+                    trusted_exposure: c.trusted_exposure,
                     exposure_share: c.exposure_share,
                     unique_reach: c.unique_reach,
                     effective_dependency: c.effective_dependency,
@@ -832,10 +892,13 @@ impl Model {
             .by_counterparty
             .iter()
             .map(|l| {
+                let (net, roi, _) = crate::analysis::returns::totals(l.returns, l.costs)?;
                 Ok(CounterpartyLine {
                     party: l.key.map(key).transpose()?,
                     returns: l.returns,
                     costs: l.costs,
+                    net,
+                    roi: ratio(roi),
                 })
             })
             .collect::<Result<_, Error>>()?;
@@ -870,6 +933,8 @@ impl Model {
                 present_investment: projection.present_investment,
                 npv: projection.npv,
                 sroi: ratio(projection.sroi),
+                initial_investment: projection.initial_investment,
+                cumulative_npv: projection.cumulative_npv.clone(),
                 discounted_payback: projection.payback.discounted,
                 plan,
                 finding: String::new(),
@@ -941,6 +1006,8 @@ impl Model {
         }
         let commons = commons_review(platforms, options.platform_threshold, org.display_name());
 
+        let network = self.network_review(focal)?;
+
         let mut review = Review {
             organization: org.key.clone(),
             name: org.display_name().to_string(),
@@ -956,9 +1023,91 @@ impl Model {
             reach: reach_review,
             returns,
             commons,
+            network,
         };
         review.summary = summary(&review);
         Ok(review)
+    }
+}
+
+impl Model {
+    /// The value network as the review draws it.
+    fn network_review(&self, focal: PartyId) -> Result<NetworkReview, Error> {
+        let period = self.settings().period;
+        let key = |p: PartyId| self.party_key(p).map(str::to_string);
+        let mut nodes = Vec::new();
+        let focal_first = self
+            .organizations()
+            .filter(|(id, _)| PartyId::from(*id) == focal)
+            .chain(self.organizations().filter(|(id, _)| PartyId::from(*id) != focal));
+        for (_, o) in focal_first {
+            nodes.push(NetworkNode {
+                key: o.key.clone(),
+                name: o.display_name().to_string(),
+                kind: "organization".into(),
+                ownership: None,
+            });
+        }
+        for (_, c) in self.constituents() {
+            nodes.push(NetworkNode {
+                key: c.key.clone(),
+                name: c.display_name().to_string(),
+                kind: "constituent".into(),
+                ownership: None,
+            });
+        }
+        for (_, c) in self.channels() {
+            nodes.push(NetworkNode {
+                key: c.key.clone(),
+                name: c.display_name().to_string(),
+                kind: "channel".into(),
+                ownership: Some(ownership_name(c.ownership).to_string()),
+            });
+        }
+        let zero = Money::zero(self.settings().currency);
+        let mut pairs: Vec<([PartyId; 2], Option<RelationshipKind>, [Money; 2])> = self
+            .relationships()
+            .map(|(_, r)| (r.parties, Some(r.kind), [zero, zero]))
+            .collect();
+        // Each unordered pair's link, found by hash: models have many flows.
+        let unordered = |[a, b]: [PartyId; 2]| if a <= b { (a, b) } else { (b, a) };
+        let mut index: std::collections::HashMap<(PartyId, PartyId), usize> = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _, _))| (unordered(*p), i))
+            .collect();
+        for (_, f) in self.flows() {
+            let v = f.value_per(period)?;
+            let i = *index.entry(unordered([f.from, f.to])).or_insert_with(|| {
+                pairs.push(([f.from, f.to], None, [zero, zero]));
+                pairs.len() - 1
+            });
+            if let Some((p, _, value)) = pairs.get_mut(i) {
+                let side = usize::from(p[0] != f.from);
+                if let Some(total) = value.get_mut(side) {
+                    *total = total.checked_add(v)?;
+                }
+            }
+        }
+        let links = pairs
+            .into_iter()
+            .map(|(p, kind, value)| {
+                Ok(NetworkLink {
+                    between: [key(p[0])?, key(p[1])?],
+                    relationship: kind.map(|k| k.name().to_string()),
+                    value,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        let presences = self
+            .presences()
+            .map(|p| Ok((key(p.party)?, self.channel(p.channel)?.key.clone(), p.share)))
+            .collect::<Result<_, Error>>()?;
+        Ok(NetworkReview {
+            nodes,
+            links,
+            presences,
+        })
     }
 }
 
@@ -1399,15 +1548,6 @@ fn summary(r: &Review) -> String {
     s
 }
 
-/// A Markdown table with aligned columns.
-fn table(out: &mut String, headers: &[&str], right: &[bool], rows: &[Vec<String>]) {
-    let mut table = render::Table::new(headers, right);
-    for row in rows {
-        table.row(row.iter().map(|c| md(c)).collect());
-    }
-    out.push_str(&table.markdown());
-}
-
 impl Review {
     /// The review as pretty-printed JSON.
     ///
@@ -1424,385 +1564,5 @@ impl Review {
     /// ```
     pub fn to_json_string(&self) -> Result<String, Error> {
         serde_json::to_string_pretty(self).map_err(|e| Error::invalid(e.to_string()))
-    }
-
-    /// The review as Markdown (what `Display` writes).
-    ///
-    /// ```
-    /// let review = covalence::Model::sample().review(&covalence::ReviewOptions::new())?;
-    /// assert!(review.to_markdown().contains("## 5. How much do we really reach"));
-    /// # Ok::<(), covalence::Error>(())
-    /// ```
-    pub fn to_markdown(&self) -> String {
-        let mut o = String::new();
-        let c = &self.currency;
-        let money = |m: Money| render::money(m);
-        let _ = writeln!(o, "# Review of {}\n", md(&self.name));
-        let _ = writeln!(
-            o,
-            "Amounts in {c} per {}, rounded to the cent; projections over {}, discounted at the {}.\n",
-            self.period,
-            periods(self.horizon, &self.period),
-            self.timing
-        );
-        let _ = writeln!(o, "## Summary\n\n{}\n", md(&self.summary));
-
-        let _ = writeln!(
-            o,
-            "## 1. What unique value do we create, and what could be outsourced?\n"
-        );
-        let _ = writeln!(o, "{}\n", md(&self.value.finding));
-        let rows: Vec<Vec<String>> = self
-            .value
-            .activities
-            .iter()
-            .map(|a| {
-                vec![
-                    a.name.clone(),
-                    a.class.clone(),
-                    a.performed_by.clone(),
-                    money(a.value),
-                    a.outsourcing_saving.map(money).unwrap_or_default(),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &[
-                    "activity",
-                    "class",
-                    "performed by",
-                    "value of its flows",
-                    "saving if outsourced",
-                ],
-                &[false, false, false, true, true],
-                &rows,
-            );
-        }
-
-        let _ = writeln!(
-            o,
-            "## 2. Who helps us create it, and what kind of relationship works best?\n"
-        );
-        let _ = writeln!(o, "{}\n", md(&self.contributors.finding));
-        let rows: Vec<Vec<String>> = self
-            .contributors
-            .contributions
-            .iter()
-            .map(|x| {
-                vec![
-                    x.party.clone(),
-                    x.activity.clone(),
-                    money(x.value),
-                    x.kind.clone().unwrap_or_else(|| "none".into()),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &["contributor", "core activity", "value", "relationship"],
-                &[false, false, true, false],
-                &rows,
-            );
-        }
-        let rows: Vec<Vec<String>> = self
-            .contributors
-            .gaps
-            .iter()
-            .map(|g| {
-                vec![
-                    format!("{}–{}", g.between[0], g.between[1]),
-                    g.kind.clone(),
-                    g.desired.clone(),
-                    g.steps.to_string(),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &["relationship", "is", "wanted", "steps"],
-                &[false, false, false, true],
-                &rows,
-            );
-        }
-
-        let _ = writeln!(
-            o,
-            "## 3. Do they trust us? Contextual or absolute? Would better trust create more value?\n"
-        );
-        let _ = writeln!(o, "{}\n", md(&self.trust.finding));
-        let rows: Vec<Vec<String>> = self
-            .trust
-            .groups
-            .iter()
-            .map(|g| {
-                vec![
-                    g.key.clone(),
-                    g.trust.map_or("unknown".into(), |t| format!("{t:.2}")),
-                    g.source.clone(),
-                    if g.contextual {
-                        let ctx: Vec<String> =
-                            g.contexts.iter().map(|(c, p)| format!("{c} {p:.2}")).collect();
-                        format!("contextual: {}", ctx.join(", "))
-                    } else {
-                        "absolute".into()
-                    },
-                    g.reputation_rank.map_or("-".into(), |r| r.to_string()),
-                    g.better_trust_npv.map_or("-".into(), render::signed_money),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &[
-                    "group",
-                    "trust",
-                    "from",
-                    "by context",
-                    "reputation rank",
-                    "NPV if trust were better",
-                ],
-                &[false, true, false, false, true, true],
-                &rows,
-            );
-        }
-
-        let _ = writeln!(
-            o,
-            "## 4. Where do they interact, and what do they say about us when we are not in the room?\n"
-        );
-        let _ = writeln!(o, "{}\n", md(&self.conversations.finding));
-        let rows: Vec<Vec<String>> = self
-            .conversations
-            .presences
-            .iter()
-            .filter(|p| !p.channels.is_empty())
-            .map(|p| {
-                let list: Vec<String> = p
-                    .channels
-                    .iter()
-                    .map(|(c, own, share)| format!("{c} ({own}) {}", percent(*share)))
-                    .collect();
-                vec![p.group.clone(), list.join(", ")]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &["group", "present on (share of members)"],
-                &[false, false],
-                &rows,
-            );
-        }
-        let rows: Vec<Vec<String>> = self
-            .conversations
-            .remarks
-            .iter()
-            .map(|r| {
-                vec![
-                    r.group.clone(),
-                    r.channel.clone(),
-                    if r.in_the_room { "yes" } else { "no" }.into(),
-                    r.context.clone().unwrap_or_else(|| "-".into()),
-                    r.positive.to_string(),
-                    r.negative.to_string(),
-                    r.neutral.to_string(),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &[
-                    "group",
-                    "channel",
-                    "in the room",
-                    "about",
-                    "positive",
-                    "negative",
-                    "neutral",
-                ],
-                &[false, false, false, false, true, true, true],
-                &rows,
-            );
-        }
-
-        let _ = writeln!(
-            o,
-            "## 5. How much do we really reach, and how much depends on one commercial platform?\n"
-        );
-        let _ = writeln!(o, "{}\n", md(&self.reach.finding));
-        let r = &self.reach;
-        table(
-            &mut o,
-            &[
-                "raw reach",
-                "expected",
-                "effective",
-                "value / scale",
-                "rented exposure",
-                "rented dependency",
-            ],
-            &[true, true, true, true, true, true],
-            &[vec![
-                render::grouped(Decimal::from(r.raw)),
-                people(r.expected),
-                people(r.effective),
-                r.scale_vs_value.map_or("-".into(), percent),
-                percent(r.rented_exposure),
-                percent(r.rented_dependency),
-            ]],
-        );
-        let rows: Vec<Vec<String>> = r
-            .channels
-            .iter()
-            .map(|ch| {
-                vec![
-                    ch.key.clone(),
-                    ch.ownership.clone(),
-                    percent(ch.exposure_share),
-                    render::grouped(Decimal::from(ch.unique_reach)),
-                    percent(ch.effective_dependency),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &[
-                    "channel",
-                    "ownership",
-                    "exposure",
-                    "reached only here",
-                    "effective reach lost without it",
-                ],
-                &[false, false, true, true, true],
-                &rows,
-            );
-        }
-
-        let _ = writeln!(
-            o,
-            "## 6. What does each relationship cost and return, and what is the most efficient way to build them?\n"
-        );
-        let _ = writeln!(o, "{}\n", md(&self.returns.finding));
-        let rt = &self.returns;
-        let rows: Vec<Vec<String>> = rt
-            .by_counterparty
-            .iter()
-            .map(|l| {
-                vec![
-                    l.party.clone().unwrap_or_else(|| "(channels, activities)".into()),
-                    money(l.returns),
-                    money(l.costs),
-                    l.returns
-                        .checked_sub(l.costs)
-                        .map(render::signed_money)
-                        .unwrap_or_default(),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &["counterparty", "returns", "costs", "net"],
-                &[false, true, true, true],
-                &rows,
-            );
-        }
-        table(
-            &mut o,
-            &[
-                "present value",
-                "present investment",
-                "NPV",
-                "SROI",
-                "discounted payback",
-            ],
-            &[true, true, true, true, true],
-            &[vec![
-                money(rt.present_value),
-                money(rt.present_investment),
-                money(rt.npv),
-                rt.sroi.map_or("-".into(), |s| format!("{s:.2}")),
-                rt.discounted_payback
-                    .map_or("beyond the horizon".into(), |k| format!("{} {k}", self.period)),
-            ]],
-        );
-        if let Some(plan) = &rt.plan {
-            let _ = writeln!(
-                o,
-                "Candidate interventions, within a budget of {} {c} (* recommended):\n",
-                money(plan.budget)
-            );
-            let rows: Vec<Vec<String>> = plan
-                .chosen
-                .iter()
-                .map(|x| (x, true))
-                .chain(plan.left_out.iter().map(|x| (x, false)))
-                .map(|((_, name, gain), chosen)| {
-                    vec![
-                        if chosen { "*" } else { "" }.to_string(),
-                        name.clone(),
-                        render::signed_money(*gain),
-                    ]
-                })
-                .collect();
-            table(
-                &mut o,
-                &["", "intervention", "NPV gain net of its cost"],
-                &[false, false, true],
-                &rows,
-            );
-        }
-
-        let _ = writeln!(
-            o,
-            "## The commons question: how much depends on a single commercial platform?\n"
-        );
-        let _ = writeln!(o, "{}\n", md(&self.commons.finding));
-        let rows: Vec<Vec<String>> = self
-            .commons
-            .platforms
-            .iter()
-            .map(|p| {
-                vec![
-                    if p.operator {
-                        p.platform.clone()
-                    } else {
-                        format!("{} (operator not named)", p.platform)
-                    },
-                    p.channels.join(", "),
-                    percent(p.effective_reach_share),
-                    percent(p.returns_share),
-                    if p.flagged { "above threshold" } else { "" }.into(),
-                ]
-            })
-            .collect();
-        if !rows.is_empty() {
-            table(
-                &mut o,
-                &[
-                    "platform",
-                    "channels",
-                    "effective reach lost without it",
-                    "share of returns",
-                    "flag",
-                ],
-                &[false, false, true, true, false],
-                &rows,
-            );
-        }
-        o.trim_end().to_string() + "\n"
-    }
-}
-
-impl fmt::Display for Review {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_markdown())
     }
 }
