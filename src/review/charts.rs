@@ -747,8 +747,9 @@ fn network(r: &Review) -> String {
              groups (rounded boxes) and channels (border solid for owned, dashed for commons, \
              dotted for rented; the ownership is printed in the box). Lines between parties are \
              as wide as the value they exchange per {}; dashed lines are relationships without \
-             value flows; thin grey lines are presences on channels.",
-            r.name, r.period
+             value flows; thin grey lines are groups' presences on channels (darker for a \
+             larger share of members), and a dot marks the channels {} is on.",
+            r.name, r.period, r.name
         ),
     );
     let anchor = |key: &str| -> Option<(usize, f64, f64)> {
@@ -773,8 +774,10 @@ fn network(r: &Review) -> String {
         };
         let _ = write!(svg.out, "<path d=\"{d}\" fill=\"none\" {attrs}/>");
     };
+    // Groups' presences as lines; the organization's as a dot on the channel (its lines
+    // would cross the groups' column).
     for (party, channel, share) in &n.presences {
-        if let (Some(a), Some(b)) = (anchor(party), anchor(channel)) {
+        if let (Some(a @ (1, _, _)), Some(b)) = (anchor(party), anchor(channel)) {
             let opacity = 0.15 + 0.6 * finite(*share).clamp(0.0, 1.0);
             curve(
                 &mut svg,
@@ -799,6 +802,12 @@ fn network(r: &Review) -> String {
             curve(&mut svg, a, b, &attrs);
         }
     }
+    let present: Vec<&str> = n
+        .presences
+        .iter()
+        .filter(|(party, _, _)| *party == r.organization)
+        .map(|(_, channel, _)| channel.as_str())
+        .collect();
     for (title, x) in titles.iter().zip(xs) {
         svg.text(
             x + box_w / 2.0,
@@ -832,12 +841,26 @@ fn network(r: &Review) -> String {
             (None, true) => (19, "font-weight=\"700\""),
             (None, false) => (21, ""),
         };
-        // The name when it fits, else the key the tables use.
-        let label = [&node.name, &node.key]
-            .into_iter()
-            .find(|l| l.chars().count() <= max)
-            .map_or_else(|| cut(&node.key, max), |l| l.to_string());
-        svg.text(x + 8.0, y + 16.0, "start", weight, &label, Some(&full));
+        // Keys, as the tables name them; the name is the tooltip.
+        let indent = if present.contains(&node.key.as_str()) {
+            let _ = write!(
+                svg.out,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"#1a1a1a\"/>",
+                x + 10.0,
+                y + box_h / 2.0
+            );
+            10.0
+        } else {
+            0.0
+        };
+        svg.text(
+            x + 8.0 + indent,
+            y + 16.0,
+            "start",
+            weight,
+            &cut(&node.key, max),
+            Some(&full),
+        );
         if let Some(own) = &node.ownership {
             svg.text(
                 x + box_w - 6.0,

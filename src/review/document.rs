@@ -560,7 +560,9 @@ impl Review {
             "network",
             "The value network",
             &format!(
-                "{} organizations, {} constituent groups and {} channels; {} links between parties.",
+                "{} organizations, {} constituent groups and {} channels; {} links between parties. \
+                 Where groups are present is in the tables of question 4, the organization's \
+                 channels in those of question 5.",
                 n.nodes.iter().filter(|x| x.kind == "organization").count(),
                 n.nodes.iter().filter(|x| x.kind == "constituent").count(),
                 n.nodes.iter().filter(|x| x.kind == "channel").count(),

@@ -261,8 +261,25 @@ fn the_returns_chart_and_the_network_cover_the_tables() {
         .filter(|n| n.has_tag_name("rect") && n.attribute("height") == Some("24.0"))
         .count();
     assert_eq!(boxes, review.network.nodes.len());
+    // Groups' presences are lines, the organization's a dot on the channel.
+    let groups: Vec<&str> = review
+        .network
+        .nodes
+        .iter()
+        .filter(|n| n.kind == "constituent")
+        .map(|n| n.key.as_str())
+        .collect();
+    let (of_groups, of_org): (Vec<_>, Vec<_>) = review
+        .network
+        .presences
+        .iter()
+        .filter(|(p, _, _)| groups.contains(&p.as_str()) || *p == review.organization)
+        .partition(|(p, _, _)| groups.contains(&p.as_str()));
     let paths = network.descendants().filter(|n| n.has_tag_name("path")).count();
-    assert_eq!(paths, review.network.links.len() + review.network.presences.len());
+    assert_eq!(paths, review.network.links.len() + of_groups.len());
+    let dots = network.descendants().filter(|n| n.has_tag_name("circle")).count();
+    assert_eq!(dots, of_org.len());
+    assert_eq!(dots, review.reach.channels.len());
     assert_eq!(
         cells(by_id(&doc, "network-links")).len(),
         review.network.links.len()
