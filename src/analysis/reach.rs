@@ -213,12 +213,16 @@ pub struct ChannelReach {
     pub channel: ChannelId,
     /// Who controls it.
     pub ownership: Ownership,
-    /// People present there (members times share, summed over groups): the
-    /// channel's audience, its scale.
+    /// People present there (members times share, summed over groups).
     pub exposure: f64,
-    /// The audience weighted by each group's trust in the source, as effective reach
-    /// weighs it: the part of the channel's scale that is value. At most `exposure`.
-    pub trusted_exposure: f64,
+    /// The raw reach of this channel alone: the members of the groups present on it
+    /// (one hop: source, channel, group), declared overlaps subtracted. Its scale.
+    pub raw_reach: u64,
+    /// The effective reach of this channel alone: each group present reached with the
+    /// probability of its share, weighted by its trust in the source, as
+    /// [`Reach::effective`] weighs it (overlaps subtracted). The value in its scale; at
+    /// most `raw_reach`.
+    pub effective_reach: f64,
     /// This channel's part of all exposure on the source's channels.
     pub exposure_share: f64,
     /// People reached only through this channel: raw reach lost without it.
@@ -485,6 +489,20 @@ impl Inputs<'_> {
             }
         }
         Spread { hop, probability }
+    }
+
+    /// People reached by one channel alone, at one hop: each group present with the
+    /// probability of its share.
+    fn alone(&self, audience: &Audience) -> Totals {
+        let mut hop = vec![u32::MAX; self.members.len()];
+        let mut probability = vec![0.0; self.members.len()];
+        for &(g, share) in &audience.members {
+            if let (Some(h), Some(p)) = (hop.get_mut(g as usize), probability.get_mut(g as usize)) {
+                *h = 1;
+                *p = share;
+            }
+        }
+        self.totals(&Spread { hop, probability })
     }
 
     /// People for a spread. Overlaps are subtracted pairwise (`Σ m P - Σ s Pa Pb`, and
@@ -826,15 +844,6 @@ impl Model {
                 .map(|&(g, share)| inputs.members.get(g as usize).copied().unwrap_or(0) as f64 * share)
                 .fold(0.0, |x, y| x + y)
         };
-        let trusted_exposure = |a: &Audience| {
-            a.members
-                .iter()
-                .map(|&(g, share)| {
-                    let members = inputs.members.get(g as usize).copied().unwrap_or(0) as f64;
-                    members * share * inputs.trust.get(g as usize).copied().unwrap_or(0.0)
-                })
-                .fold(0.0, |x, y| x + y)
-        };
         let total_exposure: f64 = inputs.audiences.iter().map(exposure).fold(0.0, |x, y| x + y);
         // Reach without each channel: independent computations, split over the
         // available cores (the results do not depend on how).
@@ -846,11 +855,13 @@ impl Model {
         let mut channels = Vec::with_capacity(inputs.audiences.len());
         for (audience, without) in inputs.audiences.iter().zip(withouts) {
             let e = exposure(audience);
+            let alone = inputs.alone(audience);
             channels.push(ChannelReach {
                 channel: audience.channel,
                 ownership: audience.ownership,
                 exposure: e,
-                trusted_exposure: trusted_exposure(audience).min(e),
+                raw_reach: alone.raw,
+                effective_reach: alone.effective,
                 exposure_share: if total_exposure > 0.0 {
                     e / total_exposure
                 } else {

@@ -258,11 +258,7 @@ pub struct Outsourcing {
 }
 
 /// Net, ROI and benefit-cost ratio from returns and costs.
-/// Net, ROI and benefit-cost ratio of returns against costs.
-pub(crate) fn totals(
-    returns: Money,
-    costs: Money,
-) -> Result<(Money, Option<Decimal>, Option<Decimal>), Error> {
+fn totals(returns: Money, costs: Money) -> Result<(Money, Option<Decimal>, Option<Decimal>), Error> {
     let net = returns.checked_sub(costs)?;
     if costs.is_zero() {
         Ok((net, None, None))

@@ -7,7 +7,8 @@ use std::fmt::Write as _;
 use rust_decimal::prelude::ToPrimitive;
 
 use super::document::Chart;
-use super::{Review, periods, possessive};
+use super::document::UNATTRIBUTED;
+use super::{Review, percent, periods, possessive};
 use crate::money::Money;
 
 /// The width every chart is drawn at, in SVG units (scaled to the page).
@@ -24,8 +25,10 @@ const VERMILLION: &str = "#d55e00";
 const GREY: &str = "#595959";
 const LIGHT: &str = "#d9d9d9";
 
-/// Text for HTML and XML: markup characters escaped, and characters XML does not
-/// allow (controls other than tab and line breaks, noncharacters) replaced by U+FFFD.
+/// Text for HTML and XML: markup characters escaped; characters XML does not allow
+/// (controls other than tab and line breaks, U+FFFE, U+FFFF) and the bidirectional
+/// embeddings, overrides and isolates (which would reorder the words around a name)
+/// replaced by U+FFFD.
 pub(super) fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -36,7 +39,9 @@ pub(super) fn esc(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
             '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') => out.push('\u{fffd}'),
+            c if c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}') || super::is_bidi_control(c) => {
+                out.push('\u{fffd}');
+            }
             c => out.push(c),
         }
     }
@@ -54,20 +59,20 @@ fn cut(text: &str, max: usize) -> String {
     }
 }
 
-/// A number in a few characters: `12.3k`, `4.5M`, with `+` on positives when
-/// `signed`.
+/// A number in a few characters: `12k`, `4.5M`, with `+` on positives when `signed`.
 fn compact(x: f64, signed: bool) -> String {
-    let a = x.abs();
-    let body = if a >= 1e12 {
-        format!("{:.1}T", a / 1e12)
-    } else if a >= 1e9 {
-        format!("{:.1}B", a / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1}M", a / 1e6)
-    } else if a >= 1e4 {
-        format!("{:.0}k", a / 1e3)
-    } else if a >= 1e3 {
-        format!("{:.1}k", a / 1e3)
+    let a = finite(x).abs();
+    // The unit whose rounded value stays under 1,000 (999,999 is 1.0M, not 1000k).
+    let units = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")];
+    let body = if a >= 999.5e12 {
+        format!("{a:.1e}")
+    } else if let Some((scale, unit)) = units.iter().find(|(scale, _)| a >= scale * 0.9995) {
+        let v = a / scale;
+        if v >= 99.95 {
+            format!("{v:.0}{unit}")
+        } else {
+            format!("{v:.1}{unit}")
+        }
     } else {
         format!("{a:.0}")
     };
@@ -91,9 +96,16 @@ fn finite(x: f64) -> f64 {
     if x.is_finite() { x } else { 0.0 }
 }
 
-/// A percentage for a label.
-fn pct(x: f64) -> String {
-    format!("{:.0}%", finite(x) * 100.0)
+/// A signed percentage for a label; compact beyond 10,000%.
+fn signed_percent(x: f64) -> String {
+    let p = finite(x) * 100.0;
+    if p.abs() >= 1e4 {
+        format!("{}%", compact(p, true))
+    } else if p > 0.0 {
+        format!("+{}", percent(x))
+    } else {
+        percent(x)
+    }
 }
 
 /// An SVG document under construction.
@@ -109,7 +121,7 @@ impl Svg {
         let _ = write!(
             out,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {height:.0}\" \
-             width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
+             width=\"100%\" role=\"img\" aria-labelledby=\"{id}-title\" aria-describedby=\"{id}-desc\" \
              font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif\" font-size=\"12\">\
              <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
             esc(title),
@@ -180,7 +192,7 @@ impl Svg {
                 y,
                 "start",
                 &format!("fill=\"{GREY}\" font-style=\"italic\""),
-                &format!("{left_out} more {what} not drawn: the table has every one."),
+                &format!("{left_out} more {what} not drawn; the tables list every one."),
                 None,
             );
         }
@@ -243,7 +255,7 @@ fn largest(weights: &[f64]) -> Vec<usize> {
 pub(super) fn title(chart: Chart, r: &Review) -> String {
     match chart {
         Chart::Reach => format!(
-            "People on each of {} channels, and how many of them trust it",
+            "Raw and effective reach of each of {} channels alone",
             possessive(&r.name)
         ),
         Chart::Returns => format!("Net value and ROI per {} by counterparty", r.period),
@@ -278,7 +290,7 @@ fn legend(svg: &mut Svg, x: f64, y: f64, fill: &str, stroke: &str, words: &str) 
 
 fn reach(r: &Review) -> String {
     let channels = &r.reach.channels;
-    let rows = largest(&channels.iter().map(|c| c.exposure).collect::<Vec<_>>());
+    let rows = largest(&channels.iter().map(|c| c.raw_reach as f64).collect::<Vec<_>>());
     let pitch = 40.0;
     let height = 48.0 + pitch * rows.len() as f64 + more_space(channels.len() - rows.len());
     let mut svg = Svg::new(
@@ -286,25 +298,17 @@ fn reach(r: &Review) -> String {
         height,
         &title(Chart::Reach, r),
         &format!(
-            "Scale against value, channel by channel: a hatched bar for the people present \
-             on the channel, a solid bar for them weighted by their trust in {}. \
-             Across its channels, {} present, {} of them trusting.",
-            r.name,
-            compact(channels.iter().map(|c| c.exposure).sum(), false),
-            compact(channels.iter().map(|c| c.trusted_exposure).sum(), false)
+            "Scale against value, each channel alone: a hatched bar for its raw reach (the \
+             members of the groups present on it), a solid bar for its effective reach (people \
+             reached, weighted by their trust in {}), labelled with the share of the raw reach \
+             it keeps. People on several channels count on each.",
+            r.name
         ),
     );
     let hatch = svg.pattern("hatch");
-    legend(
-        &mut svg,
-        190.0,
-        20.0,
-        &hatch,
-        BLUE,
-        "present on the channel (scale)",
-    );
-    legend(&mut svg, 430.0, 20.0, BLUE, BLUE, "of whom trusting (value)");
-    let scale = Scale::new(channels.iter().map(|c| c.exposure), 190.0, 600.0);
+    legend(&mut svg, 190.0, 20.0, &hatch, BLUE, "raw reach (scale)");
+    legend(&mut svg, 400.0, 20.0, BLUE, BLUE, "effective reach (value)");
+    let scale = Scale::new(channels.iter().map(|c| c.raw_reach as f64), 190.0, 600.0);
     let mut y = 44.0;
     for c in rows.iter().filter_map(|i| channels.get(*i)) {
         svg.text(
@@ -323,7 +327,8 @@ fn reach(r: &Review) -> String {
             &c.ownership,
             None,
         );
-        let (w1, w2) = (scale.at(c.exposure) - 190.0, scale.at(c.trusted_exposure) - 190.0);
+        let raw = c.raw_reach as f64;
+        let (w1, w2) = (scale.at(raw) - 190.0, scale.at(c.effective_reach) - 190.0);
         svg.rect(
             190.0,
             y + 4.0,
@@ -332,27 +337,14 @@ fn reach(r: &Review) -> String {
             &format!("fill=\"{hatch}\" stroke=\"{BLUE}\""),
         );
         svg.rect(190.0, y + 20.0, w2, 14.0, &format!("fill=\"{BLUE}\""));
-        svg.text(
-            196.0 + w1,
-            y + 15.0,
-            "start",
-            "",
-            &compact(c.exposure, false),
-            None,
-        );
-        let share = if c.exposure > 0.0 {
-            format!(" ({})", pct(c.trusted_exposure / c.exposure))
+        svg.text(196.0 + w1, y + 15.0, "start", "", &compact(raw, false), None);
+        let share = if raw > 0.0 {
+            format!(" ({})", percent(c.effective_reach / raw))
         } else {
             String::new()
         };
-        svg.text(
-            196.0 + w2,
-            y + 31.0,
-            "start",
-            "",
-            &format!("{}{share}", compact(c.trusted_exposure, false)),
-            None,
-        );
+        let label = format!("{}{share}", compact(c.effective_reach, false));
+        svg.text(196.0 + w2, y + 31.0, "start", "", &label, None);
         y += pitch;
     }
     svg.line(190.0, 40.0, 190.0, y, &format!("stroke=\"{GREY}\""));
@@ -376,8 +368,7 @@ fn returns(r: &Review) -> String {
             r.period, r.currency
         ),
     );
-    let label =
-        |l: &super::CounterpartyLine| l.party.clone().unwrap_or_else(|| "(channels, activities)".into());
+    let label = |l: &super::CounterpartyLine| l.party.clone().unwrap_or_else(|| UNATTRIBUTED.into());
     let net = Scale::new(lines.iter().map(|l| f(l.net)), 210.0, 400.0);
     let roi = Scale::new(lines.iter().filter_map(|l| l.roi), 520.0, 660.0);
     svg.text(
@@ -411,12 +402,7 @@ fn returns(r: &Review) -> String {
         };
         bar(&mut svg, &net, f(l.net), compact(f(l.net), true));
         match l.roi {
-            Some(v) => bar(
-                &mut svg,
-                &roi,
-                v,
-                format!("{}{}", if v > 0.0 { "+" } else { "" }, pct(v)),
-            ),
+            Some(v) => bar(&mut svg, &roi, v, signed_percent(v)),
             None => svg.text(
                 roi.at(0.0) + 4.0,
                 y + 16.0,
@@ -435,16 +421,36 @@ fn returns(r: &Review) -> String {
     svg.finish()
 }
 
-/// A colour from light to dark blue for trust in `[0, 1]`.
-fn shade(t: f64) -> String {
+/// The colour, from light to dark blue, of trust in `[0, 1]`.
+fn shade_rgb(t: f64) -> [u8; 3] {
     let t = finite(t).clamp(0.0, 1.0);
     let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
-    format!(
-        "#{:02x}{:02x}{:02x}",
-        mix(247.0, 8.0),
-        mix(251.0, 69.0),
-        mix(255.0, 148.0)
-    )
+    [mix(247.0, 8.0), mix(251.0, 69.0), mix(255.0, 148.0)]
+}
+
+fn shade(t: f64) -> String {
+    let [r, g, b] = shade_rgb(t);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Black or white text, whichever contrasts more with the shade of `t` (WCAG
+/// relative luminance).
+fn ink(t: f64) -> &'static str {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let [r, g, b] = shade_rgb(t);
+    let l = 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+    if 1.05 / (l + 0.05) > (l + 0.05) / 0.05 {
+        "#ffffff"
+    } else {
+        "#111111"
+    }
 }
 
 fn trust(r: &Review) -> String {
@@ -495,7 +501,7 @@ fn trust(r: &Review) -> String {
             match v {
                 Some(t) => {
                     svg.rect(x, y, cell - 2.0, pitch - 2.0, &format!("fill=\"{}\"", shade(t)));
-                    let ink = if t > 0.55 { "#ffffff" } else { "#111111" };
+                    let ink = ink(t);
                     svg.text(
                         x + cell / 2.0,
                         y + 18.0,
@@ -538,7 +544,7 @@ fn trust(r: &Review) -> String {
             18.0,
             &format!("fill=\"{}\" stroke=\"{LIGHT}\"", shade(t)),
         );
-        let ink = if t > 0.55 { "#ffffff" } else { "#111111" };
+        let ink = ink(t);
         svg.text(
             x + 20.0,
             21.0,
@@ -610,8 +616,9 @@ fn npv(r: &Review) -> String {
     let ticks = ticks(y_scale.lo, y_scale.hi);
     for t in &ticks {
         let y = y_scale.at(*t);
-        let stroke = if *t == 0.0 { GREY } else { LIGHT };
-        svg.line(left, y, right, y, &format!("stroke=\"{stroke}\""));
+        if *t != 0.0 {
+            svg.line(left, y, right, y, &format!("stroke=\"{LIGHT}\""));
+        }
         svg.text(left - 6.0, y + 4.0, "end", "", &compact(*t, false), None);
     }
     let zero = y_scale.at(0.0);
@@ -888,6 +895,8 @@ mod tests {
         );
         assert_eq!(esc("a\u{0}b\u{1b}c\u{ffff}"), "a\u{fffd}b\u{fffd}c\u{fffd}");
         assert_eq!(esc("tab\tline\n"), "tab\tline\n");
+        // Bidirectional overrides cannot reorder the sentence around a name.
+        assert_eq!(esc("a\u{202e}b\u{2066}c"), "a\u{fffd}b\u{fffd}c");
     }
 
     #[test]
@@ -896,7 +905,11 @@ mod tests {
         assert_eq!(compact(950.0, false), "950");
         assert_eq!(compact(1_234.0, false), "1.2k");
         assert_eq!(compact(-23_858_000.0, true), "-23.9M");
-        assert_eq!(compact(12_345.0, true), "+12k");
+        assert_eq!(compact(12_345.0, true), "+12.3k");
+        assert_eq!(compact(123_456.0, false), "123k");
+        assert_eq!(compact(999_999.0, false), "1.0M");
+        assert_eq!(compact(51_299_450.0, true), "+51.3M");
+        assert_eq!(compact(2e15, false), "2.0e15");
         assert_eq!(compact(4.2e9, false), "4.2B");
     }
 
@@ -932,5 +945,9 @@ mod tests {
         assert_eq!(shade(0.0), "#f7fbff");
         assert_eq!(shade(1.0), "#084594");
         assert_eq!(shade(f64::NAN), "#f7fbff");
+        // Text takes the ink that contrasts more: black on light cells, white on dark.
+        assert_eq!(ink(0.0), "#111111");
+        assert_eq!(ink(0.62), "#111111");
+        assert_eq!(ink(1.0), "#ffffff");
     }
 }

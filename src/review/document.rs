@@ -9,6 +9,9 @@ use super::{Review, md, people, percent, periods};
 use crate::money::Money;
 use crate::render;
 
+/// The counterparty of costs no party bears: channels and activities.
+pub(super) const UNATTRIBUTED: &str = "(channels, activities)";
+
 /// A table of plain-text cells; each renderer escapes them its own way.
 pub(super) struct DocTable {
     /// Its id in HTML, which charts name as their data.
@@ -124,7 +127,8 @@ impl Review {
         )
     }
 
-    /// The contexts any group holds a contextual opinion in, in the model's order.
+    /// The contexts any group holds a contextual opinion in, in order of first appearance
+    /// (groups in the model's order, each group's contexts in the settings' order).
     pub(super) fn trust_contexts(&self) -> Vec<&str> {
         let mut contexts: Vec<&str> = Vec::new();
         for g in &self.trust.groups {
@@ -285,8 +289,10 @@ impl Review {
             }));
             row
         }));
-        s.blocks
-            .push(Block::Figure(Chart::Trust, "trust-contexts", Some(heat)));
+        if !self.trust.groups.is_empty() {
+            s.blocks
+                .push(Block::Figure(Chart::Trust, "trust-contexts", Some(heat)));
+        }
         s
     }
 
@@ -381,12 +387,12 @@ impl Review {
         s.table(
             DocTable::new(
                 "reach-channels",
-                "The organization's channels: people present, of whom trusting, and what depends on each",
+                "The organization's channels: each one's raw and effective reach alone, and what depends on it",
                 &[
                     ("channel", false),
                     ("ownership", false),
-                    ("present", true),
-                    ("trusting", true),
+                    ("raw reach alone", true),
+                    ("effective alone", true),
                     ("exposure", true),
                     ("reached only here", true),
                     ("effective reach lost without it", true),
@@ -396,8 +402,8 @@ impl Review {
                 vec![
                     ch.key.clone(),
                     ch.ownership.clone(),
-                    people(ch.exposure),
-                    people(ch.trusted_exposure),
+                    render::grouped(Decimal::from(ch.raw_reach)),
+                    people(ch.effective_reach),
                     percent(ch.exposure_share),
                     render::grouped(Decimal::from(ch.unique_reach)),
                     percent(ch.effective_dependency),
@@ -432,7 +438,7 @@ impl Review {
             )
             .rows(rt.by_counterparty.iter().map(|l| {
                 vec![
-                    l.party.clone().unwrap_or_else(|| "(channels, activities)".into()),
+                    l.party.clone().unwrap_or_else(|| UNATTRIBUTED.into()),
                     money(l.returns),
                     money(l.costs),
                     render::signed_money(l.net),

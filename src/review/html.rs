@@ -18,11 +18,12 @@ h1 { font-size: 1.8rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.25rem; margin: 2.25rem 0 .5rem; border-bottom: 2px solid #1a1a1a; padding-bottom: .2rem; }
 .conventions, figcaption, caption, footer { color: #4d4d4d; font-size: .9rem; }
 .finding { font-size: 1.02rem; }
-nav ol { columns: 2; padding-left: 1.25rem; margin: .5rem 0 0; }
+nav ul { columns: 2; list-style: none; padding-left: 0; margin: .5rem 0 0; }
 a { color: #0059a0; }
 .table { overflow-x: auto; margin: .75rem 0 1.25rem; }
 table { border-collapse: collapse; font-size: .88rem; }
-caption { text-align: left; padding: 0 0 .3rem; }
+caption { text-align: left; padding: 0 0 .3rem; break-after: avoid; }
+th[scope=row] { font-weight: normal; border-bottom: 1px solid #cccccc; }
 th, td { padding: .2rem .55rem; border-bottom: 1px solid #cccccc; text-align: left; vertical-align: top; }
 th { border-bottom: 2px solid #1a1a1a; font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
@@ -52,12 +53,14 @@ fn table(o: &mut String, t: &DocTable) {
     for row in &t.rows {
         o.push_str("<tr>");
         for (i, cell) in row.iter().enumerate() {
-            let class = if t.right.get(i).copied().unwrap_or(false) {
-                " class=\"num\""
+            let right = t.right.get(i).copied().unwrap_or(false);
+            if i == 0 && !right {
+                // A label column: the row's header.
+                let _ = write!(o, "<th scope=\"row\">{}</th>", esc(cell));
             } else {
-                ""
-            };
-            let _ = write!(o, "<td{class}>{}</td>", esc(cell));
+                let class = if right { " class=\"num\"" } else { "" };
+                let _ = write!(o, "<td{class}>{}</td>", esc(cell));
+            }
         }
         o.push_str("</tr>");
     }
@@ -108,12 +111,12 @@ impl Review {
             "<header>\n<h1>Review of {name}</h1>\n<p class=\"conventions\">{}</p>",
             esc(&self.conventions())
         );
-        o.push_str("<nav aria-label=\"Sections\"><ol>");
+        o.push_str("<nav aria-label=\"Sections\"><ul>");
         o.push_str("<li><a href=\"#summary\">Summary</a></li>");
         for s in &sections {
             let _ = write!(o, "<li><a href=\"#{}\">{}</a></li>", s.id, esc(s.title));
         }
-        o.push_str("</ol></nav>\n</header>\n<main>\n");
+        o.push_str("</ul></nav>\n</header>\n<main>\n");
         let _ = writeln!(
             o,
             "<section id=\"summary\" aria-labelledby=\"summary-h\">\n<h2 id=\"summary-h\">Summary</h2>\n<p>{}</p>\n</section>",

@@ -289,10 +289,10 @@ pub struct ChannelReview {
     pub key: String,
     /// `owned`, `commons` or `rented`.
     pub ownership: String,
-    /// People present on it (members times share): its audience, the scale.
-    pub exposure: f64,
-    /// That audience weighted by each group's trust in the organization: the value.
-    pub trusted_exposure: f64,
+    /// Raw reach of this channel alone (its scale).
+    pub raw_reach: u64,
+    /// Effective reach of this channel alone (the value in that scale).
+    pub effective_reach: f64,
     /// Share of exposure.
     pub exposure_share: f64,
     /// People reached only through it.
@@ -547,10 +547,17 @@ fn md(text: &str) -> String {
             '&' => out.push_str("&amp;"),
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
+            c if is_bidi_control(c) => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
     out
+}
+
+/// The bidirectional embeddings, overrides and isolates: inside a name spliced into a
+/// sentence they would reorder the words and numbers around it.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// `1 year`, `5 years`.
@@ -845,8 +852,8 @@ impl Model {
                 Ok(ChannelReview {
                     key: self.channel(c.channel)?.key.clone(),
                     ownership: ownership_name(c.ownership).to_string(),
-                    exposure: c.exposure,
-                    trusted_exposure: c.trusted_exposure,
+                    raw_reach: c.raw_reach,
+                    effective_reach: c.effective_reach,
                     exposure_share: c.exposure_share,
                     unique_reach: c.unique_reach,
                     effective_dependency: c.effective_dependency,
@@ -892,13 +899,18 @@ impl Model {
             .by_counterparty
             .iter()
             .map(|l| {
-                let (net, roi, _) = crate::analysis::returns::totals(l.returns, l.costs)?;
+                let net = l.net()?;
                 Ok(CounterpartyLine {
                     party: l.key.map(key).transpose()?,
                     returns: l.returns,
                     costs: l.costs,
                     net,
-                    roi: ratio(roi),
+                    // In f64: a tiny cost must not overflow the review.
+                    roi: (!l.costs.is_zero())
+                        .then(|| {
+                            net.amount().to_f64().unwrap_or(0.0) / l.costs.amount().to_f64().unwrap_or(1.0)
+                        })
+                        .filter(|r| r.is_finite()),
                 })
             })
             .collect::<Result<_, Error>>()?;

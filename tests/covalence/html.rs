@@ -68,7 +68,7 @@ fn cells(table: Node) -> Vec<Vec<String>> {
         .flat_map(|b| b.children().filter(|r| r.has_tag_name("tr")))
         .map(|r| {
             r.children()
-                .filter(|c| c.has_tag_name("td"))
+                .filter(|c| c.has_tag_name("td") || c.has_tag_name("th"))
                 .map(|c| c.text().unwrap_or("").to_string())
                 .collect()
         })
@@ -104,9 +104,9 @@ fn the_sample_report_is_well_formed_and_complete() {
         assert!(figure.has_tag_name("figure"));
         let svg = figure.children().find(|c| c.has_tag_name("svg")).unwrap();
         assert_eq!(svg.attribute("role"), Some("img"));
-        let labelled: Vec<&str> = svg.attribute("aria-labelledby").unwrap().split(' ').collect();
-        for part in labelled {
-            assert!(!by_id(&doc, part).text().unwrap_or("").is_empty(), "{part}");
+        for part in ["aria-labelledby", "aria-describedby"] {
+            let id = svg.attribute(part).unwrap();
+            assert!(!by_id(&doc, id).text().unwrap_or("").is_empty(), "{id}");
         }
         // The caption links to a table of the chart's numbers.
         let link = figure
@@ -138,33 +138,55 @@ fn the_reach_chart_draws_each_channel_as_its_table() {
     let labels = texts(chart);
     for c in &review.reach.channels {
         assert!(labels.contains(&c.key), "{}", c.key);
-        assert!(c.trusted_exposure <= c.exposure);
+        assert!(c.effective_reach <= c.raw_reach as f64);
     }
-    // Two bars per channel: present (hatched) then trusting (solid), in proportion.
+    // Two bars per channel: raw (hatched) then effective (solid), in proportion.
     let bars: Vec<f64> = chart
         .descendants()
         .filter(|n| n.has_tag_name("rect") && n.attribute("height") == Some("14.0"))
         .map(|n| n.attribute("width").unwrap().parse().unwrap())
         .collect();
     assert_eq!(bars.len(), 2 * review.reach.channels.len());
-    let widest = review
-        .reach
-        .channels
-        .iter()
-        .map(|c| c.exposure)
-        .fold(0.0, f64::max);
+    let widest = review.reach.channels.iter().map(|c| c.raw_reach).max().unwrap() as f64;
     for (c, pair) in review.reach.channels.iter().zip(bars.chunks(2)) {
-        assert!((pair[0] - 410.0 * c.exposure / widest).abs() < 0.06, "{}", c.key);
         assert!(
-            (pair[1] - 410.0 * c.trusted_exposure / widest).abs() < 0.06,
+            (pair[0] - 410.0 * c.raw_reach as f64 / widest).abs() < 0.06,
+            "{}",
+            c.key
+        );
+        assert!(
+            (pair[1] - 410.0 * c.effective_reach / widest).abs() < 0.06,
             "{}",
             c.key
         );
     }
-    // The table beside it has the same channels, present and trusting.
+    // The table beside it has the same channels and numbers.
     let rows = cells(by_id(&doc, "reach-channels"));
     assert_eq!(rows.len(), review.reach.channels.len());
     assert_eq!(rows[0][0], review.reach.channels[0].key);
+    // The forum alone reaches the members of every group present there, overlaps
+    // subtracted.
+    let model = Model::sample();
+    let forum: covalence::ChannelId = model.lookup("forum").unwrap();
+    let present: Vec<covalence::ConstituentId> = model
+        .presences()
+        .filter(|p| p.channel == forum && p.share > 0.0)
+        .filter_map(|p| match p.party {
+            covalence::PartyId::Constituent(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    let members: u64 = present
+        .iter()
+        .map(|c| model.constituent(*c).unwrap().members)
+        .sum();
+    let shared: u64 = model
+        .overlaps()
+        .filter(|o| present.contains(&o.a) && present.contains(&o.b))
+        .map(|o| o.shared_members)
+        .sum();
+    assert_eq!(review.reach.channels[0].raw_reach, members - shared);
+    assert_eq!(rows[0][2], "43,119");
 }
 
 #[test]
@@ -288,7 +310,7 @@ fn the_returns_chart_and_the_network_cover_the_tables() {
 
 /// A model whose every name tries to break out of the page.
 fn hostile() -> Model {
-    let attack = "<script>alert('x')</script> & <img src=x onerror=alert(1)> \"quoted\" \u{ffff}";
+    let attack = "<script>alert('x')</script> & <img src=x onerror=alert(1)> \"quoted\" \u{ffff}\u{202e}";
     let mut model = Model::new(
         Settings::new(Period::Year, Currency::USD),
         Organization::new("org").with_name(attack),
@@ -297,7 +319,7 @@ fn hostile() -> Model {
     let mut group = Constituent::new("g", Role::Customer, 100);
     group.name = Some(attack.into());
     let g = model.add_constituent(group).unwrap();
-    let mut channel = Channel::new("c", Ownership::Owned);
+    let mut channel = Channel::new("<c>&\"'", Ownership::Owned);
     channel.name = Some(attack.into());
     let c = model.add_channel(channel).unwrap();
     model.set_presence(model.focal().into(), c, 1.0).unwrap();
@@ -313,12 +335,17 @@ fn model_text_is_escaped() {
     assert!(!html.contains("<img"), "no image element");
     assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"));
     let doc = parse(&html).unwrap();
-    // The name reads back as the text it is (the noncharacter replaced, as XML requires).
+    // The name reads back as the text it is (the noncharacter, which XML forbids, and
+    // the override replaced).
     let h1 = doc.descendants().find(|n| n.has_tag_name("h1")).unwrap();
     assert_eq!(
         h1.text().unwrap(),
-        "Review of <script>alert('x')</script> & <img src=x onerror=alert(1)> \"quoted\" \u{fffd}"
+        "Review of <script>alert('x')</script> & <img src=x onerror=alert(1)> \"quoted\" \u{fffd}\u{fffd}"
     );
+    // The key with markup is escaped in tables and charts alike; the bidirectional
+    // override reorders nothing in the Markdown either.
+    assert!(html.contains("&lt;c&gt;&amp;&quot;&#39;"));
+    assert!(!html.contains('\u{202e}') && !review.to_markdown().contains('\u{202e}'));
     let title = doc.descendants().find(|n| n.has_tag_name("title")).unwrap();
     assert!(title.text().unwrap().starts_with("Review of <script>"));
 }
@@ -335,10 +362,63 @@ fn a_bare_model_gets_a_page_too() {
     // No channel and no counterparty: those charts are left out, the rest drawn.
     assert!(!html.contains("id=\"chart-reach\""));
     assert!(!html.contains("id=\"chart-returns\""));
-    for id in ["chart-trust", "chart-npv", "chart-network"] {
+    for id in ["chart-npv", "chart-network"] {
         by_id(&doc, id);
     }
-    assert!(html.contains("no payback within 5 months") || html.contains("pays back"));
+    // Nothing invested and nothing received: the NPV to date is never below zero, so
+    // it pays back in the first period, as the projection defines payback.
+    assert!(texts(by_id(&doc, "chart-npv")).contains(&"pays back: month 1".to_string()));
+    // No group: no heat map.
+    assert!(!html.contains("id=\"chart-trust\""));
+}
+
+/// A counterparty with vast returns for a cent of cost: its ROI is a huge number, not
+/// an overflow that fails the review.
+#[test]
+fn a_huge_roi_does_not_fail_the_review() {
+    use covalence::{Money, ValueFlow, ValueObject};
+    use rust_decimal::dec;
+    let mut model = Model::new(Settings::new(Period::Year, Currency::USD), Organization::new("o")).unwrap();
+    let g = model
+        .add_constituent(Constituent::new("g", Role::Customer, 10))
+        .unwrap();
+    let focal = model.focal().into();
+    let usd = |d| Money::new(d, Currency::USD);
+    let sale = ValueFlow::new(
+        "in",
+        g.into(),
+        focal,
+        ValueObject::Money,
+        usd(dec!(1e27)),
+        dec!(1),
+    );
+    let gift = ValueFlow::new(
+        "out",
+        focal,
+        g.into(),
+        ValueObject::Money,
+        usd(dec!(0.01)),
+        dec!(1),
+    );
+    model.add_flow(sale).unwrap();
+    model.add_flow(gift).unwrap();
+    // A supplier bears the bulk of the costs, so the totals stay in range.
+    let supplier = model.add_organization(Organization::new("s")).unwrap();
+    let bought = ValueFlow::new(
+        "buy",
+        focal,
+        supplier.into(),
+        ValueObject::Money,
+        usd(dec!(1e9)),
+        dec!(1),
+    );
+    model.add_flow(bought).unwrap();
+    let review = model.review(&ReviewOptions::new()).unwrap();
+    let roi = review.returns.by_counterparty[0].roi.unwrap();
+    assert!(roi > 1e28, "{roi}");
+    let html = review.to_html();
+    assert!(parse(&html).is_ok());
+    assert!(html.contains("T%") || html.contains("e"), "a compact label");
 }
 
 #[cfg(feature = "proptest")]

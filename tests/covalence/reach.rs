@@ -430,25 +430,29 @@ mod properties {
     }
 }
 
-/// A channel's audience weighted by trust: members × share × each group's trust in the
-/// source, whatever reaches them.
+/// One channel alone: raw reach is the members of the groups present (overlaps
+/// subtracted), effective reach each reached with its share's probability and weighted
+/// by its trust in the source.
 #[test]
-fn hand_computed_trusted_exposure() {
+fn hand_computed_reach_of_one_channel_alone() {
     let mut m = model();
     let a = group(&mut m, "a", 200);
     let b = group(&mut m, "b", 100);
     let c = channel(&mut m, "c", Ownership::Owned);
     m.set_presence(a.into(), c, 0.5).unwrap();
     m.set_presence(b.into(), c, 0.25).unwrap();
+    m.set_overlap(a, b, 20).unwrap();
     let focal: PartyId = m.focal().into();
     relate(&mut m, a.into(), focal, Some(0.8));
     let reach = m.reach(&ReachOptions::new().unknown_trust(0.5)).unwrap();
     let ch = &reach.channels[0];
-    let trust_a = Opinion::from_score(0.8).unwrap().projected();
+    let ta = Opinion::from_score(0.8).unwrap().projected();
     assert!(close(ch.exposure, 200.0 * 0.5 + 100.0 * 0.25));
-    assert!(close(
-        ch.trusted_exposure,
-        200.0 * 0.5 * trust_a + 100.0 * 0.25 * 0.5
-    ));
-    assert!(ch.trusted_exposure <= ch.exposure);
+    assert_eq!(ch.raw_reach, 280);
+    let effective = 200.0 * 0.5 * ta + 100.0 * 0.25 * 0.5 - 20.0 * 0.5 * 0.25 * ta * 0.5;
+    assert!(
+        close(ch.effective_reach, effective),
+        "{} {effective}",
+        ch.effective_reach
+    );
 }
