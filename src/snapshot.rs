@@ -94,8 +94,9 @@ pub(crate) struct Adjacency {
 }
 
 impl Adjacency {
-    fn from_pairs(n: usize, mut pairs: Vec<(u32, u32, u32)>) -> Adjacency {
-        pairs.sort_unstable_by_key(|&(a, b, _)| (a, b));
+    /// Rows from `(row, node, edge)` triples: placed by a counting sort on the row,
+    /// each row then sorted by node. O(n + pairs + Σ d log d).
+    fn from_pairs(n: usize, pairs: Vec<(u32, u32, u32)>) -> Adjacency {
         let mut offsets = vec![0u32; n + 1];
         for (a, _, _) in &pairs {
             if let Some(o) = offsets.get_mut(*a as usize + 1) {
@@ -108,10 +109,29 @@ impl Adjacency {
                 *o += before;
             }
         }
+        let mut fill = offsets.clone();
+        let mut placed = vec![(0u32, 0u32); pairs.len()];
+        for (a, b, e) in pairs {
+            if let Some(at) = fill.get_mut(a as usize)
+                && let Some(slot) = placed.get_mut(*at as usize)
+            {
+                *slot = (b, e);
+                *at += 1;
+            }
+        }
+        for i in 0..n {
+            let (start, end) = (
+                offsets.get(i).copied().unwrap_or(0) as usize,
+                offsets.get(i + 1).copied().unwrap_or(0) as usize,
+            );
+            if let Some(row) = placed.get_mut(start..end) {
+                row.sort_unstable();
+            }
+        }
         Adjacency {
             offsets,
-            nodes: pairs.iter().map(|p| p.1).collect(),
-            edges: pairs.iter().map(|p| p.2).collect(),
+            nodes: placed.iter().map(|p| p.0).collect(),
+            edges: placed.iter().map(|p| p.1).collect(),
         }
     }
 
@@ -331,14 +351,27 @@ impl Topology {
     /// Built on first use: O(relationships log relationships).
     pub(crate) fn neighbors(&self) -> &Adjacency {
         self.neighbors.get_or_init(|| {
-            // Position of each relationship direction's trust edge.
-            let mut position = HashMap::with_capacity(self.links.len());
+            // Position of each relationship direction's trust edge, by graph edge index.
+            let slots = self
+                .relationships
+                .iter()
+                .map(|r| r.2 as usize + 1)
+                .max()
+                .unwrap_or(0);
+            let mut position = vec![u32::MAX; 2 * slots];
             for (k, link) in self.links.iter().enumerate() {
-                if *link != Link::OBSERVED {
-                    position.insert((link.edge, link.reverse), k as u32);
+                if *link != Link::OBSERVED
+                    && let Some(p) = position.get_mut(2 * link.edge as usize + usize::from(link.reverse))
+                {
+                    *p = k as u32;
                 }
             }
-            let at = |edge: u32, reverse: bool| position.get(&(edge, reverse)).copied().unwrap_or(u32::MAX);
+            let at = |edge: u32, reverse: bool| {
+                position
+                    .get(2 * edge as usize + usize::from(reverse))
+                    .copied()
+                    .unwrap_or(u32::MAX)
+            };
             let mut pairs = Vec::with_capacity(self.relationships.len() * 2);
             for &(a, b, edge) in &self.relationships {
                 pairs.push((a, b, at(edge, false)));

@@ -3,10 +3,10 @@
 
 use std::io::BufRead;
 
+use hashbrown::HashMap;
+
 use crate::error::{Error, ErrorKind};
-use crate::model::{
-    Constituent, Model, Organization, PartyId, Relationship, RelationshipKind, Role, Settings,
-};
+use crate::model::{Constituent, Model, Organization, PartyId, RelationshipKind, Role, Settings};
 use crate::trust::Opinion;
 
 /// How [`Model::from_csv`] builds a model.
@@ -78,6 +78,78 @@ impl CsvOptions {
     pub fn role(mut self, role: Role) -> CsvOptions {
         self.role = role;
         self
+    }
+}
+
+/// Keys to the import's party indices. Keys that are whole numbers written plainly
+/// (`0`, `17`, not `017`), as network tools number nodes, index an array when they are
+/// not far beyond the number of keys; keys of up to 15 bytes are packed into an
+/// integer held inline in a hash table; longer ones are kept as strings. A lookup in
+/// the array or the packed table touches no memory beyond it.
+#[derive(Default)]
+struct KeyMap {
+    numbered: Vec<u32>,
+    short: HashMap<u128, u32>,
+    long: HashMap<Box<str>, u32>,
+    count: usize,
+}
+
+impl KeyMap {
+    /// The number a key plainly writes, if any.
+    fn number(key: &str) -> Option<usize> {
+        let plain = !key.is_empty()
+            && key.len() <= 9
+            && key.bytes().all(|b| b.is_ascii_digit())
+            && (key == "0" || !key.starts_with('0'));
+        plain.then(|| key.parse().ok()).flatten()
+    }
+
+    fn pack(key: &str) -> Option<u128> {
+        let bytes = key.as_bytes();
+        (bytes.len() < 16).then(|| {
+            let mut packed = [0u8; 16];
+            if let Some(head) = packed.get_mut(..bytes.len()) {
+                head.copy_from_slice(bytes);
+            }
+            if let Some(last) = packed.last_mut() {
+                *last = bytes.len() as u8;
+            }
+            u128::from_le_bytes(packed)
+        })
+    }
+
+    /// Indexes a key not indexed yet.
+    fn insert(&mut self, key: &str, index: u32) {
+        self.count += 1;
+        if let Some(n) = KeyMap::number(key)
+            && n < 4 * self.count + 1024
+        {
+            if n >= self.numbered.len() {
+                self.numbered
+                    .resize((n + 1).max(self.numbered.len() * 5 / 4), u32::MAX);
+            }
+            if let Some(slot) = self.numbered.get_mut(n) {
+                *slot = index;
+                return;
+            }
+        }
+        match KeyMap::pack(key) {
+            Some(packed) => self.short.insert(packed, index),
+            None => self.long.insert(key.into(), index),
+        };
+    }
+
+    fn get(&self, key: &str) -> Option<u32> {
+        if let Some(n) = KeyMap::number(key)
+            && let Some(&index) = self.numbered.get(n)
+            && index != u32::MAX
+        {
+            return Some(index);
+        }
+        match KeyMap::pack(key) {
+            Some(packed) => self.short.get(&packed).copied(),
+            None => self.long.get(key).copied(),
+        }
     }
 }
 
@@ -194,6 +266,11 @@ impl Model {
         options: &CsvOptions,
     ) -> Result<Model, Error> {
         let mut model = Model::new(options.settings.clone(), Organization::new(options.focal.clone()))?;
+        // Each key's party, by an index of the import's own: the focal organization
+        // first, then the groups in file order.
+        let mut parties: Vec<PartyId> = vec![model.focal().into()];
+        let mut index = KeyMap::default();
+        index.insert(&options.focal, 0);
         let mut rows = Lines::new(members, "members");
         while rows.advance("key,members")? {
             let Some([key, count]) = rows.fields::<2>() else {
@@ -208,53 +285,127 @@ impl Model {
             if key == options.focal {
                 continue;
             }
-            model
+            let id = model
                 .add_constituent(Constituent::new(key, options.role.clone(), count))
                 .map_err(|e| rows.error(e.kind(), e))?;
+            let at = u32::try_from(parties.len())
+                .map_err(|_| rows.error(ErrorKind::Capacity, "too many groups"))?;
+            parties.push(id.into());
+            index.insert(key, at);
         }
+        // Every row as (source, target, trust, line); then sorted by pair, so that the
+        // two directions of a relationship meet and a repeated pair shows.
+        let mut trust: Vec<(u32, u32, f64, usize)> = Vec::new();
         let mut rows = Lines::new(edges, "edges");
         while rows.advance("source,target,trust")? {
             let Some([a, b, t]) = rows.fields::<3>() else {
                 return Err(rows.error(ErrorKind::Format, "expected three fields, `source,target,trust`"));
             };
-            let trust: f64 = t
+            let value: f64 = t
                 .parse()
                 .map_err(|_| rows.error(ErrorKind::Format, format!("trust `{t}` is not a number")))?;
-            let opinion = Opinion::from_score(trust).map_err(|e| rows.error(ErrorKind::InvalidValue, e))?;
-            let party = |key: &str| {
-                model
-                    .lookup::<PartyId>(key)
-                    .map_err(|_| rows.error(ErrorKind::NotFound, format!("`{key}` is not in members")))
+            Opinion::from_score(value).map_err(|e| rows.error(ErrorKind::InvalidValue, e))?;
+            let find = |key: &str| {
+                index
+                    .get(key)
+                    .ok_or_else(|| rows.error(ErrorKind::NotFound, format!("`{key}` is not in members")))
             };
-            let (pa, pb) = (party(a)?, party(b)?);
-            if pa == pb {
+            let (ia, ib) = (find(a)?, find(b)?);
+            if ia == ib {
                 return Err(rows.error(ErrorKind::InvalidReference, format!("`{a}` cannot trust itself")));
             }
-            match model.relationship_between(pa, pb) {
-                None => {
-                    let mut rel = Relationship::new(pa, pb, options.kind);
-                    rel.trust[0].absolute = Some(opinion);
-                    model.add_relationship(rel).map_err(|e| rows.error(e.kind(), e))?;
-                }
-                Some(id) => {
-                    let repeated = model
-                        .relationship(id)?
-                        .trust_of(pa)
-                        .is_some_and(|t| t.absolute.is_some());
-                    if repeated {
-                        return Err(rows.error(
-                            ErrorKind::Duplicate,
-                            format!("the pair `{a}`,`{b}` is given twice"),
-                        ));
-                    }
-                    model.update_relationship(id, |r| {
-                        if let Some(profile) = r.trust_of_mut(pa) {
-                            profile.absolute = Some(opinion);
-                        }
-                    })?;
-                }
-            }
+            trust.push((ia, ib, value, rows.line));
         }
+        drop(index);
+        trust.sort_unstable_by_key(|&(a, b, _, line)| (a.min(b), a.max(b), a, line));
+        // The first repeat in file order: the later line of each repeated ordered pair.
+        let repeat = trust
+            .windows(2)
+            .filter_map(|w| match w {
+                [x, y] if (x.0, x.1) == (y.0, y.1) => Some(y.3),
+                _ => None,
+            })
+            .min();
+        if let Some(line) = repeat {
+            let (a, b) = trust
+                .windows(2)
+                .find_map(|w| match w {
+                    [x, y] if y.3 == line && (x.0, x.1) == (y.0, y.1) => Some((y.0, y.1)),
+                    _ => None,
+                })
+                .unwrap_or((0, 0));
+            let key = |i: u32| {
+                parties
+                    .get(i as usize)
+                    .and_then(|p| model.party_key(*p).ok())
+                    .unwrap_or("")
+            };
+            return Err(Error::new(
+                ErrorKind::Duplicate,
+                format!("the pair `{}`,`{}` is given twice", key(a), key(b)),
+            )
+            .set_path("edges")
+            .with_position(line, 1));
+        }
+        // One relationship per unordered pair, its first party the lower index.
+        let unordered = |r: &(u32, u32, f64, usize)| (r.0.min(r.1), r.0.max(r.1));
+        let count = trust.len()
+            - trust
+                .windows(2)
+                .filter(|w| matches!(w, [x, y] if unordered(x) == unordered(y)))
+                .count();
+        let mut rest = trust.as_slice();
+        let pairs = std::iter::from_fn(|| {
+            let (first, tail) = rest.split_first()?;
+            let (lo, hi) = unordered(first);
+            let mut opinions = [None, None];
+            let mut taken = 0;
+            for r in rest.iter().take(2).filter(|r| unordered(r) == (lo, hi)) {
+                if let Some(slot) = opinions.get_mut(usize::from(r.0 != lo)) {
+                    *slot = Opinion::from_score(r.2).ok();
+                }
+                taken += 1;
+            }
+            rest = tail.get(taken.max(1) - 1..).unwrap_or_default();
+            Some((lo, hi, opinions))
+        });
+        let relationships = pairs.filter_map(|(lo, hi, opinions)| {
+            let (a, b) = (parties.get(lo as usize)?, parties.get(hi as usize)?);
+            Some(([*a, *b], options.kind, opinions))
+        });
+        model.extend_relationships(count, relationships)?;
         Ok(model)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyMap;
+
+    #[test]
+    fn keys_are_found_however_they_are_held() {
+        let mut map = KeyMap::default();
+        let keys = [
+            "0",
+            "7",
+            "017",
+            "123456789012",
+            "ab",
+            "a-key-longer-than-fifteen-bytes",
+            "99999999",
+        ];
+        for (i, key) in keys.iter().enumerate() {
+            map.insert(key, i as u32);
+        }
+        for (i, key) in keys.iter().enumerate() {
+            assert_eq!(map.get(key), Some(i as u32), "{key}");
+        }
+        for missing in ["1", "17", "00", "", "a-key-longer-than-fifteen-bytez", "8"] {
+            assert_eq!(map.get(missing), None, "{missing}");
+        }
+        // Plain small numbers index the array; the far one and the padded one do not.
+        assert_eq!(map.numbered.len(), 8);
+        assert_eq!(map.short.len(), 4);
+        assert_eq!(map.long.len(), 1);
     }
 }

@@ -1294,6 +1294,39 @@ impl Model {
         }))
     }
 
+    /// Adds relationships (about `count` of them) the caller has checked: each joins two different live
+    /// parties, no pair twice and none already related, with absolute trust only (no
+    /// cost, contexts or wanted kind), in a model with no interventions. The bulk path
+    /// of imports: no per-relationship lookups or messages.
+    pub(crate) fn extend_relationships(
+        &mut self,
+        count: usize,
+        relationships: impl Iterator<Item = ([PartyId; 2], RelationshipKind, [Option<Opinion>; 2])>,
+    ) -> Result<(), Error> {
+        self.touch();
+        let total = self.edge_slots.saturating_add(count);
+        if total > MAX_GRAPH_INDEX {
+            return Err(Error::new(
+                ErrorKind::Capacity,
+                "a model holds at most 4,294,967,294 relationships",
+            ));
+        }
+        self.graph.reserve_exact_edges(count);
+        for ([a, b], kind, [t0, t1]) in relationships {
+            let serial = store::next_serial(&mut self.rel_serial, "relationship")?;
+            let record = RelRecord {
+                serial,
+                kind,
+                desired: None,
+                has_extra: false,
+                trust: [OpinionSlot::new(t0), OpinionSlot::new(t1)],
+            };
+            let edge = self.graph.add_edge(node(a.slot()), node(b.slot()), record);
+            self.edge_slots = self.edge_slots.max(edge.index() + 1);
+        }
+        Ok(())
+    }
+
     /// A relationship, rebuilt from its compact storage (so returned by value).
     ///
     /// # Errors

@@ -68,3 +68,49 @@ fn unreadable_input_is_a_syntax_error() {
     let e = Model::from_csv(bytes, MEMBERS.as_bytes(), &CsvOptions::new("0")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Syntax);
 }
+
+/// Any edge list: the import either names the first repeated ordered pair in file
+/// order, or holds exactly one relationship per unordered pair, with each row's trust
+/// in its own direction.
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn import_keeps_every_row_in_its_direction(
+            rows in proptest::collection::vec((0u8..6, 0u8..6, 1u8..=100), 0..40)
+        ) {
+            let rows: Vec<(u8, u8, u8)> = rows.into_iter().filter(|(a, b, _)| a != b).collect();
+            let members: String =
+                std::iter::once("key,members\n".to_string()).chain((0..6).map(|k| format!("{k},5\n"))).collect();
+            let edges: String = rows.iter().map(|(a, b, t)| format!("{a},{b},{}\n", f64::from(*t) / 100.0)).collect();
+            let first_repeat = rows
+                .iter()
+                .enumerate()
+                .find(|(i, (a, b, _))| rows[..*i].iter().any(|(x, y, _)| (x, y) == (a, b)))
+                .map(|(i, _)| i + 1);
+            match import(&edges, &members) {
+                Err(e) => {
+                    prop_assert_eq!(e.kind(), ErrorKind::Duplicate);
+                    prop_assert_eq!(e.line(), first_repeat);
+                }
+                Ok(model) => {
+                    prop_assert_eq!(first_repeat, None);
+                    let mut pairs: Vec<(u8, u8)> = rows.iter().map(|(a, b, _)| (*a.min(b), *a.max(b))).collect();
+                    pairs.sort_unstable();
+                    pairs.dedup();
+                    prop_assert_eq!(model.relationship_count(), pairs.len());
+                    let party = |k: u8| -> PartyId { model.lookup(&k.to_string()).unwrap() };
+                    for (a, b, t) in &rows {
+                        let p = model.trust(party(*a), party(*b), None).unwrap().opinion.unwrap().projected();
+                        prop_assert!((p - f64::from(*t) / 100.0).abs() < 1e-12);
+                    }
+                    model.validate().unwrap();
+                }
+            }
+        }
+    }
+}
