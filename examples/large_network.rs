@@ -56,8 +56,8 @@ fn run(dir: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
     line("inferred_trust", t.elapsed().as_secs_f64(), paths.reached());
 
     let t = Instant::now();
-    let reach = model.reach(&ReachOptions::new().max_hops(3).hops(Hops::Relationships))?;
-    line("reach3", t.elapsed().as_secs_f64(), reach.raw);
+    let people = model.raw_reach(&ReachOptions::new().max_hops(3).hops(Hops::Relationships))?;
+    line("reach3", t.elapsed().as_secs_f64(), people);
     Ok(())
 }
 

@@ -387,9 +387,21 @@ impl Topology {
         self.reverse.get_or_init(|| {
             let neighbors = self.neighbors();
             let mut reverse = vec![u32::MAX; neighbors.len()];
+            // Rows are sorted and g runs in order, so the entries naming g in h's row
+            // come up in order: a cursor per row finds each in O(1).
+            let mut cursor: Vec<u32> = neighbors.offsets.clone();
             for g in 0..self.parties.len() as u32 {
                 for (place, h, _) in neighbors.entries(g) {
-                    if let (Some(slot), Some(back)) = (reverse.get_mut(place), neighbors.find(h, g)) {
+                    let Some(at) = cursor.get_mut(h as usize) else {
+                        continue;
+                    };
+                    let back = if neighbors.nodes.get(*at as usize) == Some(&g) {
+                        *at += 1;
+                        Some(*at as usize - 1)
+                    } else {
+                        neighbors.find(h, g)
+                    };
+                    if let (Some(slot), Some(back)) = (reverse.get_mut(place), back) {
                         *slot = back as u32;
                     }
                 }

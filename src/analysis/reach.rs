@@ -319,6 +319,88 @@ struct Audience {
 /// The largest hop limit accepted: well beyond any network's diameter.
 const MAX_HOPS: u32 = 100;
 
+/// The source, its channels' audiences, and each party's members and overlaps, in the
+/// snapshot's dense indices.
+struct Base {
+    snapshot: std::sync::Arc<Snapshot>,
+    source: u32,
+    source_id: PartyId,
+    context: Option<u16>,
+    members: Vec<u64>,
+    overlaps: Vec<(u32, u32, u64)>,
+    audiences: Vec<Audience>,
+}
+
+/// Breadth first from `source`: the hop of every party within `max_hops`
+/// (`u32::MAX` beyond), and the parties reached, in the order reached. Channel
+/// audiences are one hop away; relationships are hops when `relationships`.
+fn hops_within<'a>(
+    snapshot: &Snapshot,
+    source: u32,
+    max_hops: u32,
+    relationships: bool,
+    audiences: impl Iterator<Item = &'a Audience>,
+) -> (Vec<u32>, Vec<u32>) {
+    let mut hop = vec![u32::MAX; snapshot.len()];
+    if let Some(h) = hop.get_mut(source as usize) {
+        *h = 0;
+    }
+    let mut ball: Vec<u32> = Vec::new();
+    if max_hops == 0 {
+        return (hop, ball);
+    }
+    let visit = |i: u32, depth: u32, hop: &mut Vec<u32>, ball: &mut Vec<u32>| {
+        if let Some(h) = hop.get_mut(i as usize)
+            && *h == u32::MAX
+        {
+            *h = depth;
+            ball.push(i);
+        }
+    };
+    for audience in audiences {
+        for &(g, _) in &audience.members {
+            visit(g, 1, &mut hop, &mut ball);
+        }
+    }
+    if relationships {
+        let neighbors = snapshot.neighbors();
+        for (g, _) in neighbors.row(source) {
+            visit(g, 1, &mut hop, &mut ball);
+        }
+        let mut start = 0;
+        for depth in 2..=max_hops {
+            let end = ball.len();
+            if start == end {
+                break;
+            }
+            for at in start..end {
+                let Some(&h) = ball.get(at) else { break };
+                for (g, _) in neighbors.row(h) {
+                    visit(g, depth, &mut hop, &mut ball);
+                }
+            }
+            start = end;
+        }
+    }
+    (hop, ball)
+}
+
+/// Members of the parties reached, overlaps between two reached ones subtracted.
+fn raw_people(members: &[u64], overlaps: &[(u32, u32, u64)], reached: impl Fn(u32) -> bool) -> u64 {
+    let mut raw = 0i128;
+    for (i, &m) in (0u32..).zip(members) {
+        if m > 0 && reached(i) {
+            raw += i128::from(m);
+        }
+    }
+    for &(a, b, shared) in overlaps {
+        if reached(a) && reached(b) {
+            raw -= i128::from(shared);
+        }
+    }
+    u64::try_from(raw.max(0)).unwrap_or(u64::MAX)
+}
+
 struct Inputs<'a> {
     snapshot: &'a Snapshot,
     source: u32,
@@ -352,38 +434,29 @@ impl Inputs<'_> {
     /// relationships)) over the parties within reach.
     fn spread(&self, excluded: &dyn Fn(&Audience) -> bool) -> Spread {
         let n = self.snapshot.len();
-        let mut hop = vec![u32::MAX; n];
+        let relationships = matches!(self.hops, Hops::Relationships | Hops::Both);
+        let channels = matches!(self.hops, Hops::Channels | Hops::Both);
+        let included = || self.audiences.iter().filter(|a| channels && !excluded(a));
+        let (hop, mut ball) = hops_within(
+            self.snapshot,
+            self.source,
+            self.max_hops,
+            relationships,
+            included(),
+        );
         let mut probability = vec![0.0f64; n];
-        if let (Some(h), Some(p)) = (
-            hop.get_mut(self.source as usize),
-            probability.get_mut(self.source as usize),
-        ) {
-            *h = 0;
+        if let Some(p) = probability.get_mut(self.source as usize) {
             *p = 1.0;
         }
         if self.max_hops == 0 {
             return Spread { hop, probability };
         }
         let neighbors = self.snapshot.neighbors();
-        let relationships = matches!(self.hops, Hops::Relationships | Hops::Both);
-        let channels = matches!(self.hops, Hops::Channels | Hops::Both);
         let mut channel_miss = vec![1.0f64; n];
-        let mut ball: Vec<u32> = Vec::new();
-        let visit = |i: u32, depth: u32, hop: &mut Vec<u32>, ball: &mut Vec<u32>| {
-            if let Some(h) = hop.get_mut(i as usize)
-                && *h == u32::MAX
-            {
-                *h = depth;
-                ball.push(i);
-            }
-        };
-        if channels {
-            for audience in self.audiences.iter().filter(|a| !excluded(a)) {
-                for &(g, share) in &audience.members {
-                    if let Some(m) = channel_miss.get_mut(g as usize) {
-                        *m *= 1.0 - share.clamp(0.0, 1.0);
-                    }
-                    visit(g, 1, &mut hop, &mut ball);
+        for audience in included() {
+            for &(g, share) in &audience.members {
+                if let Some(m) = channel_miss.get_mut(g as usize) {
+                    *m *= 1.0 - share.clamp(0.0, 1.0);
                 }
             }
         }
@@ -397,21 +470,6 @@ impl Inputs<'_> {
                 if let Some(d) = sure.get_mut(g as usize) {
                     *d = true;
                 }
-                visit(g, 1, &mut hop, &mut ball);
-            }
-            let mut start = 0;
-            for depth in 2..=self.max_hops {
-                let end = ball.len();
-                if start == end {
-                    break;
-                }
-                for at in start..end {
-                    let Some(&h) = ball.get(at) else { break };
-                    for (g, _) in neighbors.row(h) {
-                        visit(g, depth, &mut hop, &mut ball);
-                    }
-                }
-                start = end;
             }
         }
         ball.sort_unstable();
@@ -524,22 +582,20 @@ impl Inputs<'_> {
             }
         };
         let t = |i: u32| self.trust.get(i as usize).copied().unwrap_or(0.0);
-        let (mut raw, mut expected, mut effective) = (0i128, 0.0f64, 0.0f64);
+        let raw = raw_people(&self.members, &self.overlaps, reached);
+        let (mut expected, mut effective) = (0.0f64, 0.0f64);
         for (i, &m) in (0u32..).zip(&self.members) {
             if m > 0 && reached(i) {
-                raw += i128::from(m);
                 expected += m as f64 * p(i);
                 effective += m as f64 * p(i) * t(i);
             }
         }
         for &(a, b, shared) in &self.overlaps {
             if reached(a) && reached(b) {
-                raw -= i128::from(shared);
                 expected -= shared as f64 * p(a) * p(b);
                 effective -= shared as f64 * p(a) * p(b) * t(a) * t(b);
             }
         }
-        let raw = u64::try_from(raw.max(0)).unwrap_or(u64::MAX);
         let expected = expected.clamp(0.0, raw as f64);
         let effective = effective.clamp(0.0, expected);
         Totals {
@@ -723,9 +779,45 @@ impl Model {
         self.reach_and_trust(options).map(|(reach, _)| reach)
     }
 
+    /// Raw reach alone: the members of the distinct groups within the hop limit,
+    /// declared overlaps subtracted, exactly [`Reach::raw`], without the trust and
+    /// probabilities that expected and effective reach need. A breadth-first search in
+    /// O(parties + relationships within reach): the scale number of a large network,
+    /// fast.
+    ///
+    /// # Errors
+    /// As [`Model::reach`].
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{Hops, Model, ReachOptions};
+    ///
+    /// let model = Model::sample();
+    /// let options = ReachOptions::new().max_hops(3).hops(Hops::Relationships);
+    /// assert_eq!(model.raw_reach(&options)?, model.reach(&options)?.raw);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn raw_reach(&self, options: &ReachOptions) -> Result<u64, Error> {
+        let base = self.reach_base(options)?;
+        let relationships = matches!(options.hops, Hops::Relationships | Hops::Both);
+        let (hop, _) = hops_within(
+            &base.snapshot,
+            base.source,
+            options.max_hops,
+            relationships,
+            base.audiences.iter(),
+        );
+        let reached = |i: u32| {
+            hop.get(i as usize)
+                .is_some_and(|&h| h != u32::MAX && h <= options.max_hops)
+        };
+        Ok(raw_people(&base.members, &base.overlaps, reached))
+    }
+
     /// Reach, and every constituent group's trust in the source (in the model's
     /// order, the source left out) with what it rests on.
-    pub(crate) fn reach_and_trust(&self, options: &ReachOptions) -> Result<(Reach, ReachDetail), Error> {
+    /// Checks the options and gathers what raw reach and reach both start from.
+    fn reach_base(&self, options: &ReachOptions) -> Result<Base, Error> {
         let context = options
             .context
             .as_deref()
@@ -753,7 +845,6 @@ impl Model {
                 format!("reach source: {source_id} is not in this model"),
             )
         })?;
-        let weights = snapshot.weights(self, context);
         let dense = |p: PartyId| snapshot.index(p);
         let mut members = vec![0u64; snapshot.len()];
         for (id, c) in self.constituents() {
@@ -794,6 +885,29 @@ impl Model {
                 }
             }
         }
+        Ok(Base {
+            snapshot,
+            source,
+            source_id,
+            context,
+            members,
+            overlaps,
+            audiences,
+        })
+    }
+
+    pub(crate) fn reach_and_trust(&self, options: &ReachOptions) -> Result<(Reach, ReachDetail), Error> {
+        let Base {
+            snapshot,
+            source,
+            source_id,
+            context,
+            members,
+            overlaps,
+            audiences,
+        } = self.reach_base(options)?;
+        let weights = snapshot.weights(self, context);
+        let dense = |p: PartyId| snapshot.index(p);
         let (trust, basis) =
             trust_in_source(&snapshot, self, source, context, weights, options.unknown_trust);
         // Relays and reverse places along relationship neighbours.

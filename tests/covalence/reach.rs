@@ -348,6 +348,13 @@ mod properties {
                 prop_assert!((0.0..=1.0).contains(&r.probability) && (0.0..=1.0).contains(&r.trust));
                 prop_assert!(r.hop >= 1 && r.hop <= reach.max_hops);
             }
+            // Raw reach alone is reach's raw number, and a channel alone never reaches
+            // more than all of them.
+            prop_assert_eq!(model.raw_reach(&options).unwrap(), reach.raw);
+            for c in &reach.channels {
+                prop_assert!(c.effective_reach <= c.raw_reach as f64 + 1e-9);
+                prop_assert!(c.raw_reach <= reach.raw);
+            }
         }
 
         #[test]
