@@ -216,8 +216,12 @@ impl Snapshot {
                             .is_some_and(|x| x.contexts.iter().any(|c| c.direction == direction)))
             })
         };
-        // Directed edges: (source, target, link).
-        let mut edges: Vec<(u32, u32, Link)> = Vec::with_capacity(graph.edge_count());
+        // Directed edges: (source, target, link, absolute weight), the weight read while
+        // the records are walked in order.
+        let mut edges: Vec<(u32, u32, Link, f64)> = Vec::with_capacity(graph.edge_count());
+        let absolute = |declared: Option<Opinion>, a: u32, b: u32| {
+            with_evidence(&evidence, declared, a, b, None).map_or(0.0, |o| o.projected())
+        };
         let mut relationships = Vec::with_capacity(graph.edge_count());
         for e in graph.edge_references() {
             let id = e.id().index() as u32;
@@ -227,25 +231,20 @@ impl Snapshot {
                 continue;
             }
             relationships.push((a, b, id));
+            let declared = |direction: usize| e.weight().trust.get(direction).and_then(|t| t.get());
             if has_trust(id, 0) || observed(a, b) {
-                edges.push((
-                    a,
-                    b,
-                    Link {
-                        edge: id,
-                        reverse: false,
-                    },
-                ));
+                let link = Link {
+                    edge: id,
+                    reverse: false,
+                };
+                edges.push((a, b, link, absolute(declared(0), a, b)));
             }
             if has_trust(id, 1) || observed(b, a) {
-                edges.push((
-                    b,
-                    a,
-                    Link {
-                        edge: id,
-                        reverse: true,
-                    },
-                ));
+                let link = Link {
+                    edge: id,
+                    reverse: true,
+                };
+                edges.push((b, a, link, absolute(declared(1), b, a)));
             }
         }
         // Trust known only from what a group says about a party it has no relationship
@@ -255,12 +254,12 @@ impl Snapshot {
                 continue;
             };
             if model.relationship_between(*pa, *pb).is_none() {
-                edges.push((a, b, Link::OBSERVED));
+                edges.push((a, b, Link::OBSERVED, absolute(None, a, b)));
             }
         }
         // Counting sort by source keeps each row in relationship order: deterministic.
         let mut offsets = vec![0u32; n + 1];
-        for (a, _, _) in &edges {
+        for (a, _, _, _) in &edges {
             if let Some(o) = offsets.get_mut(*a as usize + 1) {
                 *o += 1;
             }
@@ -274,19 +273,26 @@ impl Snapshot {
         let mut fill = offsets.clone();
         let mut targets = vec![0u32; edges.len()];
         let mut links = vec![Link::OBSERVED; edges.len()];
-        for (a, b, link) in edges {
+        let mut absolute_weights = vec![0.0; edges.len()];
+        for (a, b, link, w) in edges {
             if let Some(at) = fill.get_mut(a as usize) {
                 let k = *at as usize;
                 *at += 1;
-                if let (Some(t), Some(l)) = (targets.get_mut(k), links.get_mut(k)) {
+                if let (Some(t), Some(l), Some(x)) =
+                    (targets.get_mut(k), links.get_mut(k), absolute_weights.get_mut(k))
+                {
                     *t = b;
                     *l = link;
+                    *x = w;
                 }
             }
         }
-        let weights = (0..=model.settings.contexts.len())
+        let weights: Vec<OnceLock<Vec<f64>>> = (0..=model.settings.contexts.len())
             .map(|_| OnceLock::new())
             .collect();
+        if let Some(cell) = weights.first() {
+            let _ = cell.set(absolute_weights);
+        }
         Snapshot {
             topology: Arc::new(Topology {
                 parties,
@@ -477,15 +483,25 @@ impl Snapshot {
         } else {
             model.directed_opinion(link, context)
         };
-        if self.evidence.is_empty() {
-            return declared;
-        }
-        let target = *self.targets.get(k)?;
-        let (positive, negative) = self
-            .evidence
-            .get(&(source, target, context))
-            .copied()
-            .unwrap_or((0, 0));
-        crate::analysis::trust::assess(declared, positive, negative).0
+        with_evidence(&self.evidence, declared, source, *self.targets.get(k)?, context)
     }
+}
+
+/// A declared opinion fused with the evidence of the source's observations of the
+/// target in a context (the declared one alone when there is none).
+fn with_evidence(
+    evidence: &Evidence,
+    declared: Option<Opinion>,
+    source: u32,
+    target: u32,
+    context: Option<u16>,
+) -> Option<Opinion> {
+    if evidence.is_empty() {
+        return declared;
+    }
+    let (positive, negative) = evidence
+        .get(&(source, target, context))
+        .copied()
+        .unwrap_or((0, 0));
+    crate::analysis::trust::assess(declared, positive, negative).0
 }
