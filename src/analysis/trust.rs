@@ -618,47 +618,15 @@ impl Model {
         let n = snapshot.len();
         let weights = snapshot.weights(self, context);
         // Cost -ln(certainty): sums, so long paths of weak trust do not underflow.
-        // The search keeps costs and predecessors only; opinions are derived once the
-        // paths are known (and, for equally certain paths, when they must be compared).
         let mut cost = vec![f64::INFINITY; n];
+        let mut belief = vec![0.0f64; n];
         let mut pred = vec![u32::MAX; n];
-        let mut via = vec![u32::MAX; n];
+        let mut opinion = vec![[0.0f64; 3]; n];
         let mut done = vec![false; n];
-        let mut order: Vec<u32> = Vec::new();
-        if let Some(c) = cost.get_mut(source as usize) {
+        if let (Some(c), Some(b)) = (cost.get_mut(source as usize), belief.get_mut(source as usize)) {
             *c = 0.0;
+            *b = 1.0;
         }
-        // The opinion a path ending with edge `k` from `u` gives: the edge's opinion
-        // discounted by the certainty (or, uncertainty-favouring, the belief) of the
-        // path to `u`.
-        let belief_to = |u: u32, pred: &[u32], via: &[u32]| {
-            let mut belief = 1.0;
-            let mut at = u;
-            while at != source {
-                let (Some(&p), Some(&k)) = (pred.get(at as usize), via.get(at as usize)) else {
-                    break;
-                };
-                belief *= snapshot
-                    .opinion(self, p, k as usize, context)
-                    .map_or(0.0, |o| o.belief());
-                at = p;
-            }
-            belief
-        };
-        let derived = |u: u32, k: usize, cost: &[f64], factor: Option<f64>, pred: &[u32], via: &[u32]| {
-            let last = snapshot.opinion(self, u, k, context)?;
-            let factor = factor.unwrap_or_else(|| match options.discount {
-                Discount::ProbabilitySensitive => {
-                    (-cost.get(u as usize).copied().unwrap_or(f64::INFINITY)).exp()
-                }
-                Discount::UncertaintyFavouring => belief_to(u, pred, via),
-            });
-            Some([
-                factor * last.belief(),
-                factor * last.disbelief(),
-                last.base_rate(),
-            ])
-        };
         // Min-heap on cost; for non-negative floats the bit patterns order as the
         // values do. Ties go to the lower index: deterministic.
         let mut heap = BinaryHeap::new();
@@ -671,8 +639,12 @@ impl Model {
             if let Some(x) = done.get_mut(ui) {
                 *x = true;
             }
-            order.push(u);
             let cu = cost.get(ui).copied().unwrap_or(f64::INFINITY);
+            let bu = belief.get(ui).copied().unwrap_or(0.0);
+            let factor = match options.discount {
+                Discount::ProbabilitySensitive => (-cu).exp(),
+                Discount::UncertaintyFavouring => bu,
+            };
             for (v, k) in snapshot.out(u) {
                 let vi = v as usize;
                 let p = weights.get(k).copied().unwrap_or(0.0);
@@ -681,65 +653,49 @@ impl Model {
                 }
                 let candidate = cu - p.ln();
                 let current = cost.get(vi).copied().unwrap_or(0.0);
-                if candidate > current {
-                    continue;
-                }
-                if candidate == current {
-                    // Equally certain paths: keep the higher opinion, then the lower
-                    // key before it, so insertion order does not decide.
-                    let old_pred = pred.get(vi).copied().unwrap_or(u32::MAX);
-                    let old_via = via.get(vi).copied().unwrap_or(u32::MAX);
-                    let project = |o: Option<[f64; 3]>| {
-                        o.map_or(0.0, |[b, d, a]| Opinion::normalized(b, d, a).projected())
-                    };
-                    let new = project(derived(u, k, &cost, None, &pred, &via));
-                    let old = project(derived(old_pred, old_via as usize, &cost, None, &pred, &via));
-                    let key = |i: u32| {
-                        snapshot
-                            .parties
-                            .get(i as usize)
-                            .and_then(|q| self.party_key(*q).ok())
-                    };
-                    if new < old || (new == old && key(u) >= key(old_pred)) {
+                if candidate <= current {
+                    let Some(last) = snapshot.opinion(self, u, k, context) else {
                         continue;
+                    };
+                    if candidate == current {
+                        // Equally certain paths: keep the higher opinion, then the lower
+                        // key before it, so insertion order does not decide.
+                        let [ob, od, oa] = opinion.get(vi).copied().unwrap_or([0.0; 3]);
+                        let old = Opinion::normalized(ob, od, oa).projected();
+                        let new = Opinion::normalized(
+                            factor * last.belief(),
+                            factor * last.disbelief(),
+                            last.base_rate(),
+                        )
+                        .projected();
+                        let key = |i: u32| {
+                            snapshot
+                                .parties
+                                .get(i as usize)
+                                .and_then(|q| self.party_key(*q).ok())
+                        };
+                        let old_pred = pred.get(vi).copied().unwrap_or(u32::MAX);
+                        if new < old || (new == old && key(u) >= key(old_pred)) {
+                            continue;
+                        }
                     }
+                    if let (Some(c), Some(b), Some(pr), Some(o)) = (
+                        cost.get_mut(vi),
+                        belief.get_mut(vi),
+                        pred.get_mut(vi),
+                        opinion.get_mut(vi),
+                    ) {
+                        *c = candidate;
+                        *b = bu * last.belief();
+                        *pr = u;
+                        *o = [
+                            factor * last.belief(),
+                            factor * last.disbelief(),
+                            last.base_rate(),
+                        ];
+                    }
+                    heap.push(Reverse((candidate.to_bits(), v)));
                 }
-                if let (Some(c), Some(pr), Some(w)) = (cost.get_mut(vi), pred.get_mut(vi), via.get_mut(vi)) {
-                    *c = candidate;
-                    *pr = u;
-                    *w = k as u32;
-                }
-                heap.push(Reverse((candidate.to_bits(), v)));
-            }
-        }
-        // Opinions along the paths, each party after its predecessor.
-        let mut opinion = vec![[0.0f64; 3]; n];
-        let mut belief = vec![0.0f64; n];
-        if let Some(b) = belief.get_mut(source as usize) {
-            *b = 1.0;
-        }
-        for &v in order.iter().skip(1) {
-            let vi = v as usize;
-            let (Some(&u), Some(&k)) = (pred.get(vi), via.get(vi)) else {
-                continue;
-            };
-            let Some(last) = snapshot.opinion(self, u, k as usize, context) else {
-                continue;
-            };
-            let bu = belief.get(u as usize).copied().unwrap_or(0.0);
-            let factor = match options.discount {
-                Discount::ProbabilitySensitive => {
-                    (-cost.get(u as usize).copied().unwrap_or(f64::INFINITY)).exp()
-                }
-                Discount::UncertaintyFavouring => bu,
-            };
-            if let (Some(slot), Some(b)) = (opinion.get_mut(vi), belief.get_mut(vi)) {
-                *slot = [
-                    factor * last.belief(),
-                    factor * last.disbelief(),
-                    last.base_rate(),
-                ];
-                *b = bu * last.belief();
             }
         }
         Ok(TrustPaths {

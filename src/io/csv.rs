@@ -239,6 +239,14 @@ impl Model {
     /// organization is made either way). Relationships get the options' kind, groups
     /// their role.
     ///
+    /// Built for networks of millions of rows: each line is parsed as it is read, into
+    /// 24 bytes per row (the two parties, the trust, the line); the rows are then sorted
+    /// by pair, so that the two directions of a relationship meet and a repeat shows, and
+    /// the relationships are added in bulk. Keys that are plain whole numbers (`0`,
+    /// `17`), as network tools number nodes, are looked up in an array. Errors in a row
+    /// itself are reported as it is read, in file order; a repeated pair after the whole
+    /// file is read, at the line of its first repeat.
+    ///
     /// # Errors
     /// With the file as the path (`members` or `edges`) and the line:
     /// [`ErrorKind::Format`] for a row
