@@ -387,6 +387,16 @@ impl Topology {
         })
     }
 
+    /// Whether the neighbour rows are built already.
+    pub(crate) fn has_neighbors(&self) -> bool {
+        self.neighbors.get().is_some()
+    }
+
+    /// Every relationship as (first party, second party) in dense indices.
+    pub(crate) fn relationship_pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.relationships.iter().map(|&(a, b, _)| (a, b))
+    }
+
     /// For each neighbour entry (g's row, h), the place of the entry (h's row, g)
     /// (`u32::MAX` if missing, which a relationship never leaves).
     pub(crate) fn reverse(&self) -> &[u32] {

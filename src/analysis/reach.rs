@@ -385,6 +385,60 @@ fn hops_within<'a>(
     (hop, ball)
 }
 
+/// As [`hops_within`], by scanning the relationships once per hop instead of walking
+/// neighbour rows: for a few hops on a snapshot whose rows are not built yet, the
+/// scans cost less than building them.
+fn hops_by_scans<'a>(
+    snapshot: &Snapshot,
+    source: u32,
+    max_hops: u32,
+    audiences: impl Iterator<Item = &'a Audience>,
+) -> Vec<u32> {
+    let mut hop = vec![u32::MAX; snapshot.len()];
+    if let Some(h) = hop.get_mut(source as usize) {
+        *h = 0;
+    }
+    if max_hops == 0 {
+        return hop;
+    }
+    for audience in audiences {
+        for &(g, _) in &audience.members {
+            if let Some(h) = hop.get_mut(g as usize)
+                && *h == u32::MAX
+            {
+                *h = 1;
+            }
+        }
+    }
+    for depth in 1..=max_hops {
+        let mut grew = false;
+        for (a, b) in snapshot.relationship_pairs() {
+            let (ha, hb) = (
+                hop.get(a as usize).copied().unwrap_or(0),
+                hop.get(b as usize).copied().unwrap_or(0),
+            );
+            // A party reached at this depth does not pass it on in the same scan.
+            let to = match (ha, hb) {
+                (h, u32::MAX) if h == depth - 1 => b,
+                (u32::MAX, h) if h == depth - 1 => a,
+                _ => continue,
+            };
+            if let Some(h) = hop.get_mut(to as usize) {
+                *h = depth;
+                grew = true;
+            }
+        }
+        if !grew && depth > 1 {
+            break;
+        }
+    }
+    hop
+}
+
+/// Relationship hops within which [`Model::raw_reach`] scans the relationships rather
+/// than build neighbour rows.
+const SCAN_HOPS: u32 = 4;
+
 /// Members of the parties reached, overlaps between two reached ones subtracted.
 fn raw_people(members: &[u64], overlaps: &[(u32, u32, u64)], reached: impl Fn(u32) -> bool) -> u64 {
     let mut raw = 0i128;
@@ -800,13 +854,23 @@ impl Model {
     pub fn raw_reach(&self, options: &ReachOptions) -> Result<u64, Error> {
         let base = self.reach_base(options)?;
         let relationships = matches!(options.hops, Hops::Relationships | Hops::Both);
-        let (hop, _) = hops_within(
-            &base.snapshot,
-            base.source,
-            options.max_hops,
-            relationships,
-            base.audiences.iter(),
-        );
+        let hop = if relationships && options.max_hops <= SCAN_HOPS && !base.snapshot.has_neighbors() {
+            hops_by_scans(
+                &base.snapshot,
+                base.source,
+                options.max_hops,
+                base.audiences.iter(),
+            )
+        } else {
+            hops_within(
+                &base.snapshot,
+                base.source,
+                options.max_hops,
+                relationships,
+                base.audiences.iter(),
+            )
+            .0
+        };
         let reached = |i: u32| {
             hop.get(i as usize)
                 .is_some_and(|&h| h != u32::MAX && h <= options.max_hops)
