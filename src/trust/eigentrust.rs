@@ -109,7 +109,7 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
             .map(|&i| t.get(i).copied().unwrap_or(0.0))
             .sum();
         let t_now = &t;
-        let next: Vec<Vec<f64>> = crate::analysis::in_parallel(&parts, |range| {
+        let score = |range: &std::ops::Range<usize>| {
             range
                 .clone()
                 .map(|j| {
@@ -125,7 +125,13 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
                     keep * (spread + dangling * p) + problem.alpha * p
                 })
                 .collect()
-        });
+        };
+        // Threads pay only on large graphs; the scores are the same either way.
+        let next: Vec<Vec<f64>> = if arriving >= PARALLEL_EDGES {
+            crate::analysis::in_parallel(&parts, score)
+        } else {
+            parts.iter().map(score).collect()
+        };
         residual = 0.0;
         for (x, new) in t.iter_mut().zip(next.into_iter().flatten()) {
             residual += (new - *x).abs();
@@ -148,6 +154,9 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
         ),
     ))
 }
+
+/// Edges from which an iteration is worth spreading over threads.
+const PARALLEL_EDGES: usize = 1 << 16;
 
 /// Parts an iteration is split into: fixed, so that sums are added in one order.
 const PARTS: usize = 2;
