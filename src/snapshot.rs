@@ -55,6 +55,8 @@ pub(crate) struct Topology {
     reverse: OnceLock<Vec<u32>>,
     /// Every relationship as (first party, second party, graph edge index).
     relationships: Vec<(u32, u32, u32)>,
+    /// Whether a search has scanned the relationships instead of building rows.
+    scanned: std::sync::atomic::AtomicBool,
 }
 
 #[derive(Debug)]
@@ -305,6 +307,7 @@ impl Snapshot {
                 incoming: OnceLock::new(),
                 reverse: OnceLock::new(),
                 relationships,
+                scanned: std::sync::atomic::AtomicBool::new(false),
             }),
             weights,
             baseline: std::sync::Mutex::new(None),
@@ -354,7 +357,7 @@ impl Topology {
 
     /// Each party's relationship neighbours, whichever party the relationship names
     /// first, with the position of the party's own trust edge to the neighbour.
-    /// Built on first use: O(relationships log relationships).
+    /// Built on first use: O(parties + relationships + Σ degree log degree).
     pub(crate) fn neighbors(&self) -> &Adjacency {
         self.neighbors.get_or_init(|| {
             // Position of each relationship direction's trust edge, by graph edge index.
@@ -387,9 +390,11 @@ impl Topology {
         })
     }
 
-    /// Whether the neighbour rows are built already.
-    pub(crate) fn has_neighbors(&self) -> bool {
-        self.neighbors.get().is_some()
+    /// Whether a search may scan the relationships rather than build neighbour rows:
+    /// true once per snapshot, while the rows are not built (a second search builds
+    /// them, so that repeated searches do not scan every time).
+    pub(crate) fn first_scan(&self) -> bool {
+        self.neighbors.get().is_none() && !self.scanned.swap(true, std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Every relationship as (first party, second party) in dense indices.
@@ -411,7 +416,8 @@ impl Topology {
                     let Some(at) = cursor.get_mut(h as usize) else {
                         continue;
                     };
-                    let back = if neighbors.nodes.get(*at as usize) == Some(&g) {
+                    let end = neighbors.offsets.get(h as usize + 1).copied().unwrap_or(0);
+                    let back = if *at < end && neighbors.nodes.get(*at as usize) == Some(&g) {
                         *at += 1;
                         Some(*at as usize - 1)
                     } else {

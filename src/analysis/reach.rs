@@ -386,8 +386,8 @@ fn hops_within<'a>(
 }
 
 /// As [`hops_within`], by scanning the relationships once per hop instead of walking
-/// neighbour rows: for a few hops on a snapshot whose rows are not built yet, the
-/// scans cost less than building them.
+/// neighbour rows: for one search of a few hops on a snapshot whose rows are not built
+/// yet, the scans cost less than building them.
 fn hops_by_scans<'a>(
     snapshot: &Snapshot,
     source: u32,
@@ -835,9 +835,12 @@ impl Model {
 
     /// Raw reach alone: the members of the distinct groups within the hop limit,
     /// declared overlaps subtracted, exactly [`Reach::raw`], without the trust and
-    /// probabilities that expected and effective reach need. A breadth-first search in
-    /// O(parties + relationships within reach): the scale number of a large network,
-    /// fast.
+    /// probabilities that expected and effective reach need: the scale number of a
+    /// large network, fast. A breadth-first search over neighbour rows, in
+    /// O(parties + relationships within reach) once the rows are built (O(relationships
+    /// log degree), once per state of the model). The first raw reach of a few hops on
+    /// a state whose rows are not built scans all relationships once per hop instead
+    /// (O(hops × relationships), no rows built); later calls build the rows.
     ///
     /// # Errors
     /// As [`Model::reach`].
@@ -854,7 +857,7 @@ impl Model {
     pub fn raw_reach(&self, options: &ReachOptions) -> Result<u64, Error> {
         let base = self.reach_base(options)?;
         let relationships = matches!(options.hops, Hops::Relationships | Hops::Both);
-        let hop = if relationships && options.max_hops <= SCAN_HOPS && !base.snapshot.has_neighbors() {
+        let hop = if relationships && options.max_hops <= SCAN_HOPS && base.snapshot.first_scan() {
             hops_by_scans(
                 &base.snapshot,
                 base.source,
@@ -878,8 +881,6 @@ impl Model {
         Ok(raw_people(&base.members, &base.overlaps, reached))
     }
 
-    /// Reach, and every constituent group's trust in the source (in the model's
-    /// order, the source left out) with what it rests on.
     /// Checks the options and gathers what raw reach and reach both start from.
     fn reach_base(&self, options: &ReachOptions) -> Result<Base, Error> {
         let context = options
@@ -960,6 +961,8 @@ impl Model {
         })
     }
 
+    /// Reach, and every constituent group's trust in the source (in the model's
+    /// order, the source left out) with what it rests on.
     pub(crate) fn reach_and_trust(&self, options: &ReachOptions) -> Result<(Reach, ReachDetail), Error> {
         let Base {
             snapshot,

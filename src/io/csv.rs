@@ -245,7 +245,9 @@ impl Model {
     /// the relationships are added in bulk. Keys that are plain whole numbers (`0`,
     /// `17`), as network tools number nodes, are looked up in an array. Errors in a row
     /// itself are reported as it is read, in file order; a repeated pair after the whole
-    /// file is read, at the line of its first repeat.
+    /// file is read, at the line of its first repeat. Relationships are stored in order
+    /// of their pair, each with the party listed earlier (the focal organization, then
+    /// `members` in file order) as its first party.
     ///
     /// # Errors
     /// With the file as the path (`members` or `edges`) and the line:

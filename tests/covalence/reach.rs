@@ -316,7 +316,7 @@ mod properties {
 
     fn options() -> impl Strategy<Value = ReachOptions> {
         (
-            0u32..4,
+            0u32..7,
             prop_oneof![Just(Hops::Both), Just(Hops::Relationships), Just(Hops::Channels)],
             0.0..=1.0f64,
         )
@@ -329,10 +329,12 @@ mod properties {
         #[test]
         fn effective_expected_raw_are_ordered_and_dependencies_are_shares(model in strategy::models(40), options in options()) {
             // Raw reach alone first, while the snapshot has no neighbour rows (it scans
-            // the relationships), and again after reach built them.
+            // the relationships), then again (it builds the rows and walks them).
             let scanned = model.raw_reach(&options).unwrap();
+            let walked = model.raw_reach(&options).unwrap();
             let reach = model.reach(&options).unwrap();
             prop_assert_eq!(scanned, reach.raw);
+            prop_assert_eq!(walked, reach.raw);
             prop_assert!(0.0 <= reach.effective && reach.effective <= reach.expected + 1e-9);
             prop_assert!(reach.expected <= reach.raw as f64 + 1e-9);
             for c in &reach.channels {
