@@ -95,6 +95,15 @@ pub(crate) struct Adjacency {
     edges: Vec<u32>,
 }
 
+/// Turns counts (`counts[i + 1]`: the size of row i) into row offsets, in place.
+pub(crate) fn running_sums(counts: &mut [u32]) {
+    let mut total = 0u32;
+    for c in counts.iter_mut() {
+        total = total.saturating_add(*c);
+        *c = total;
+    }
+}
+
 impl Adjacency {
     /// Rows from `(row, node, edge)` triples: placed by a counting sort on the row,
     /// each row then sorted by node. O(n + pairs + Σ d log d).
@@ -105,12 +114,7 @@ impl Adjacency {
                 *o += 1;
             }
         }
-        for i in 0..n {
-            let before = offsets.get(i).copied().unwrap_or(0);
-            if let Some(o) = offsets.get_mut(i + 1) {
-                *o += before;
-            }
-        }
+        running_sums(&mut offsets);
         let mut fill = offsets.clone();
         let mut placed = vec![(0u32, 0u32); pairs.len()];
         for (a, b, e) in pairs {
@@ -266,12 +270,7 @@ impl Snapshot {
                 *o += 1;
             }
         }
-        for i in 0..n {
-            let before = offsets.get(i).copied().unwrap_or(0);
-            if let Some(o) = offsets.get_mut(i + 1) {
-                *o += before;
-            }
-        }
+        running_sums(&mut offsets);
         let mut fill = offsets.clone();
         let mut targets = vec![0u32; edges.len()];
         let mut links = vec![Link::OBSERVED; edges.len()];

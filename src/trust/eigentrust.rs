@@ -59,12 +59,7 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
             dangling_rows.push(i);
         }
     }
-    for j in 0..n {
-        let before = starts.get(j).copied().unwrap_or(0);
-        if let Some(c) = starts.get_mut(j + 1) {
-            *c += before;
-        }
-    }
+    crate::snapshot::running_sums(&mut starts);
     let arriving = starts.last().copied().unwrap_or(0) as usize;
     let mut fill = starts.clone();
     let mut sources = vec![0u32; arriving];
