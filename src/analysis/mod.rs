@@ -1,5 +1,6 @@
 //! Analyses of a model: each runs on the model's snapshot and returns a plain result.
 
+pub(crate) mod heap;
 pub(crate) mod projection;
 pub(crate) mod reach;
 pub(crate) mod returns;

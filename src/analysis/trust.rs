@@ -1,8 +1,6 @@
 //! Trust in the model: declared and observed trust between two parties, inferred trust
 //! along the most certain path, and reputation (EigenTrust).
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
@@ -629,13 +627,10 @@ impl Model {
         }
         // Min-heap on cost; for non-negative floats the bit patterns order as the
         // values do. Ties go to the lower index: deterministic.
-        let mut heap = BinaryHeap::new();
-        heap.push(Reverse((0.0f64.to_bits(), source)));
-        while let Some(Reverse((bits, u))) = heap.pop() {
+        let mut heap = super::heap::IndexedHeap::new(n);
+        heap.push_or_lower(0.0f64.to_bits(), source);
+        while let Some((_, u)) = heap.pop() {
             let ui = u as usize;
-            if done.get(ui).copied().unwrap_or(true) || cost.get(ui).is_none_or(|c| c.to_bits() != bits) {
-                continue;
-            }
             if let Some(x) = done.get_mut(ui) {
                 *x = true;
             }
@@ -694,7 +689,7 @@ impl Model {
                             last.base_rate(),
                         ];
                     }
-                    heap.push(Reverse((candidate.to_bits(), v)));
+                    heap.push_or_lower(candidate.to_bits(), v);
                 }
             }
         }
