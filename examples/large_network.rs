@@ -47,13 +47,15 @@ fn run(dir: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
 
     let focal: PartyId = model.focal().into();
     let t = Instant::now();
-    let reputation = model.reputation(&ReputationOptions::new().alpha(0.15).tolerance(1e-9))?;
-    let score = reputation.score(focal).unwrap_or(0.0);
+    let score = model
+        .reputation(&ReputationOptions::new().alpha(0.15).tolerance(1e-9))?
+        .score(focal)
+        .unwrap_or(0.0);
     line("reputation", t.elapsed().as_secs_f64(), format!("{score:.6}"));
 
     let t = Instant::now();
-    let paths = model.trust_paths(focal, &TrustOptions::new())?;
-    line("inferred_trust", t.elapsed().as_secs_f64(), paths.reached());
+    let reached = model.trust_paths(focal, &TrustOptions::new())?.reached();
+    line("inferred_trust", t.elapsed().as_secs_f64(), reached);
 
     let t = Instant::now();
     let people = model.raw_reach(&ReachOptions::new().max_hops(3).hops(Hops::Relationships))?;

@@ -12,19 +12,29 @@ use crate::model::{Model, PartyId};
 use crate::trust::Opinion;
 
 /// One directed trust edge's source in the model: the relationship's graph edge, and
-/// whether the trust runs against the edge (second party's trust in the first).
-/// [`Link::OBSERVED`] marks trust known only from observations, with no relationship.
+/// whether the trust runs against the edge (second party's trust in the first),
+/// packed in four bytes as `edge << 1 | reverse` (the model keeps graph edge indices
+/// below 2^31 - 1). [`Link::OBSERVED`] marks trust known only from observations, with
+/// no relationship.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Link {
-    pub(crate) edge: u32,
-    pub(crate) reverse: bool,
-}
+pub(crate) struct Link(u32);
 
 impl Link {
-    pub(crate) const OBSERVED: Link = Link {
-        edge: u32::MAX,
-        reverse: false,
-    };
+    pub(crate) const OBSERVED: Link = Link(u32::MAX);
+
+    pub(crate) fn new(edge: u32, reverse: bool) -> Link {
+        Link(edge << 1 | u32::from(reverse))
+    }
+
+    /// The relationship's graph edge index.
+    pub(crate) fn edge(self) -> u32 {
+        self.0 >> 1
+    }
+
+    /// Whether the trust is the second party's in the first.
+    pub(crate) fn reverse(self) -> bool {
+        self.0 & 1 == 1
+    }
 }
 
 /// Remarks counted by observations: (observer, subject, context) to (positive, negative).
@@ -53,8 +63,11 @@ pub(crate) struct Topology {
     /// For each relationship-neighbour entry (g's row, h), the place of the entry
     /// (h's row, g); built on first use.
     reverse: OnceLock<Vec<u32>>,
-    /// Every relationship as (first party, second party, graph edge index).
-    relationships: Vec<(u32, u32, u32)>,
+    /// Relationships with no trust edge either way, as (first party, second party):
+    /// with the trust edges, what a search scans before neighbour rows are built.
+    untrusted: Vec<(u32, u32)>,
+    /// Whether some trust edges are known from observations alone (no relationship).
+    observed_only: bool,
     /// Whether a search has scanned the relationships instead of building rows.
     scanned: std::sync::atomic::AtomicBool,
 }
@@ -222,60 +235,56 @@ impl Snapshot {
                             .is_some_and(|x| x.contexts.iter().any(|c| c.direction == direction)))
             })
         };
-        // Directed edges: (source, target, link, absolute weight), the weight read while
-        // the records are walked in order.
-        let mut edges: Vec<(u32, u32, Link, f64)> = Vec::with_capacity(graph.edge_count());
+        // Directed edges, placed by a counting sort on the source in two walks of the
+        // relationships in order (no list of edges in between): each row keeps
+        // relationship order, then observation order, deterministically.
         let absolute = |declared: Option<Opinion>, a: u32, b: u32| {
             with_evidence(&evidence, declared, a, b, None).map_or(0.0, |o| o.projected())
         };
-        let mut relationships = Vec::with_capacity(graph.edge_count());
-        for e in graph.edge_references() {
-            let id = e.id().index() as u32;
-            let a = dense.get(e.source().index()).copied().unwrap_or(u32::MAX);
-            let b = dense.get(e.target().index()).copied().unwrap_or(u32::MAX);
-            if a == u32::MAX || b == u32::MAX {
-                continue;
-            }
-            relationships.push((a, b, id));
-            let declared = |direction: usize| e.weight().trust.get(direction).and_then(|t| t.get());
-            if has_trust(id, 0) || observed(a, b) {
-                let link = Link {
-                    edge: id,
-                    reverse: false,
-                };
-                edges.push((a, b, link, absolute(declared(0), a, b)));
-            }
-            if has_trust(id, 1) || observed(b, a) {
-                let link = Link {
-                    edge: id,
-                    reverse: true,
-                };
-                edges.push((b, a, link, absolute(declared(1), b, a)));
-            }
-        }
+        let ends = |source: usize, target: usize| {
+            let a = dense.get(source).copied().unwrap_or(u32::MAX);
+            let b = dense.get(target).copied().unwrap_or(u32::MAX);
+            (a != u32::MAX && b != u32::MAX).then_some((a, b))
+        };
         // Trust known only from what a group says about a party it has no relationship
         // with.
-        for &(a, b) in &said {
-            let (Some(pa), Some(pb)) = (parties.get(a as usize), parties.get(b as usize)) else {
-                continue;
-            };
-            if model.relationship_between(*pa, *pb).is_none() {
-                edges.push((a, b, Link::OBSERVED, absolute(None, a, b)));
-            }
-        }
-        // Counting sort by source keeps each row in relationship order: deterministic.
+        let unrelated: Vec<(u32, u32)> = said
+            .iter()
+            .copied()
+            .filter(
+                |&(a, b)| match (parties.get(a as usize), parties.get(b as usize)) {
+                    (Some(pa), Some(pb)) => model.relationship_between(*pa, *pb).is_none(),
+                    _ => false,
+                },
+            )
+            .collect();
         let mut offsets = vec![0u32; n + 1];
-        for (a, _, _, _) in &edges {
-            if let Some(o) = offsets.get_mut(*a as usize + 1) {
+        let mut count = |a: u32| {
+            if let Some(o) = offsets.get_mut(a as usize + 1) {
                 *o += 1;
             }
+        };
+        for e in graph.edge_references() {
+            let id = e.id().index() as u32;
+            if let Some((a, b)) = ends(e.source().index(), e.target().index()) {
+                if has_trust(id, 0) || observed(a, b) {
+                    count(a);
+                }
+                if has_trust(id, 1) || observed(b, a) {
+                    count(b);
+                }
+            }
+        }
+        for &(a, _) in &unrelated {
+            count(a);
         }
         running_sums(&mut offsets);
+        let total = offsets.last().copied().unwrap_or(0) as usize;
         let mut fill = offsets.clone();
-        let mut targets = vec![0u32; edges.len()];
-        let mut links = vec![Link::OBSERVED; edges.len()];
-        let mut absolute_weights = vec![0.0; edges.len()];
-        for (a, b, link, w) in edges {
+        let mut targets = vec![0u32; total];
+        let mut links = vec![Link::OBSERVED; total];
+        let mut absolute_weights = vec![0.0; total];
+        let mut place = |a: u32, b: u32, link: Link, w: f64| {
             if let Some(at) = fill.get_mut(a as usize) {
                 let k = *at as usize;
                 *at += 1;
@@ -287,7 +296,32 @@ impl Snapshot {
                     *x = w;
                 }
             }
+        };
+        let mut untrusted = Vec::new();
+        for e in graph.edge_references() {
+            let id = e.id().index() as u32;
+            let Some((a, b)) = ends(e.source().index(), e.target().index()) else {
+                continue;
+            };
+            let declared = |direction: usize| e.weight().trust.get(direction).and_then(|t| t.get());
+            let (forward, back) = (
+                has_trust(id, 0) || observed(a, b),
+                has_trust(id, 1) || observed(b, a),
+            );
+            if forward {
+                place(a, b, Link::new(id, false), absolute(declared(0), a, b));
+            }
+            if back {
+                place(b, a, Link::new(id, true), absolute(declared(1), b, a));
+            }
+            if !forward && !back {
+                untrusted.push((a, b));
+            }
         }
+        for &(a, b) in &unrelated {
+            place(a, b, Link::OBSERVED, absolute(None, a, b));
+        }
+        drop(fill);
         let weights: Vec<OnceLock<Vec<f64>>> = (0..=model.settings.contexts.len())
             .map(|_| OnceLock::new())
             .collect();
@@ -305,7 +339,8 @@ impl Snapshot {
                 neighbors: OnceLock::new(),
                 incoming: OnceLock::new(),
                 reverse: OnceLock::new(),
-                relationships,
+                untrusted,
+                observed_only: !unrelated.is_empty(),
                 scanned: std::sync::atomic::AtomicBool::new(false),
             }),
             weights,
@@ -329,7 +364,7 @@ impl Snapshot {
                     let mut weights = kept.clone();
                     for i in 0..self.parties.len() as u32 {
                         for (_, k) in self.out(i) {
-                            if self.links.get(k).is_some_and(|l| changed.contains(&l.edge))
+                            if self.links.get(k).is_some_and(|l| changed.contains(&l.edge()))
                                 && let Some(w) = weights.get_mut(k)
                             {
                                 *w = self.opinion(model, i, k, context).map_or(0.0, |o| o.projected());
@@ -357,19 +392,15 @@ impl Topology {
     /// Each party's relationship neighbours, whichever party the relationship names
     /// first, with the position of the party's own trust edge to the neighbour.
     /// Built on first use: O(parties + relationships + Σ degree log degree).
-    pub(crate) fn neighbors(&self) -> &Adjacency {
+    pub(crate) fn neighbors(&self, model: &Model) -> &Adjacency {
         self.neighbors.get_or_init(|| {
+            let relationships = self.relationships(model, |a, b, edge| (a, b, edge));
             // Position of each relationship direction's trust edge, by graph edge index.
-            let slots = self
-                .relationships
-                .iter()
-                .map(|r| r.2 as usize + 1)
-                .max()
-                .unwrap_or(0);
+            let slots = relationships.iter().map(|r| r.2 as usize + 1).max().unwrap_or(0);
             let mut position = vec![u32::MAX; 2 * slots];
             for (k, link) in self.links.iter().enumerate() {
                 if *link != Link::OBSERVED
-                    && let Some(p) = position.get_mut(2 * link.edge as usize + usize::from(link.reverse))
+                    && let Some(p) = position.get_mut(2 * link.edge() as usize + usize::from(link.reverse()))
                 {
                     *p = k as u32;
                 }
@@ -380,8 +411,8 @@ impl Topology {
                     .copied()
                     .unwrap_or(u32::MAX)
             };
-            let mut pairs = Vec::with_capacity(self.relationships.len() * 2);
-            for &(a, b, edge) in &self.relationships {
+            let mut pairs = Vec::with_capacity(relationships.len() * 2);
+            for (a, b, edge) in relationships {
                 pairs.push((a, b, at(edge, false)));
                 pairs.push((b, a, at(edge, true)));
             }
@@ -396,16 +427,53 @@ impl Topology {
         self.neighbors.get().is_none() && !self.scanned.swap(true, std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Every relationship as (first party, second party) in dense indices.
-    pub(crate) fn relationship_pairs(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.relationships.iter().map(|&(a, b, _)| (a, b))
+    /// Calls `f(g, h)` for every relationship between g and h (dense indices), once or
+    /// twice (once per direction with trust), read off the trust edges and the
+    /// relationships without trust: a scan that needs no list of its own.
+    pub(crate) fn each_relationship(&self, mut f: impl FnMut(u32, u32)) {
+        let mut start = 0usize;
+        for (i, end) in (0u32..).zip(self.offsets.iter().skip(1)) {
+            let end = (*end as usize).max(start);
+            let targets = self.targets.get(start..end).unwrap_or_default();
+            if self.observed_only {
+                let links = self.links.get(start..end).unwrap_or_default();
+                for (&t, &link) in targets.iter().zip(links) {
+                    if link != Link::OBSERVED {
+                        f(i, t);
+                    }
+                }
+            } else {
+                for &t in targets {
+                    f(i, t);
+                }
+            }
+            start = end;
+        }
+        for &(a, b) in &self.untrusted {
+            f(a, b);
+        }
+    }
+
+    /// Every relationship of `model` (the model this topology was built from, or one
+    /// with the same relationships) as `item(first party, second party, graph edge)`,
+    /// in dense indices and graph order, listed afresh: O(relationships).
+    fn relationships<T>(&self, model: &Model, item: impl Fn(u32, u32, u32) -> T) -> Vec<T> {
+        let dense = |i: usize| self.dense.get(i).copied().filter(|&d| d != u32::MAX);
+        model
+            .graph
+            .edge_references()
+            .filter_map(|e| {
+                let (a, b) = (dense(e.source().index())?, dense(e.target().index())?);
+                Some(item(a, b, e.id().index() as u32))
+            })
+            .collect()
     }
 
     /// For each neighbour entry (g's row, h), the place of the entry (h's row, g)
     /// (`u32::MAX` if missing, which a relationship never leaves).
-    pub(crate) fn reverse(&self) -> &[u32] {
+    pub(crate) fn reverse(&self, model: &Model) -> &[u32] {
         self.reverse.get_or_init(|| {
-            let neighbors = self.neighbors();
+            let neighbors = self.neighbors(model);
             let mut reverse = vec![u32::MAX; neighbors.len()];
             // Rows are sorted and g runs in order, so the entries naming g in h's row
             // come up in order: a cursor per row finds each in O(1).

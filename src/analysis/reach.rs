@@ -6,7 +6,7 @@ use std::collections::BinaryHeap;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::{ChannelId, ConstituentId, Model, Ownership, PartyId};
-use crate::snapshot::Snapshot;
+use crate::snapshot::{Adjacency, Snapshot};
 
 /// Which links reach travels along.
 ///
@@ -338,7 +338,7 @@ fn hops_within<'a>(
     snapshot: &Snapshot,
     source: u32,
     max_hops: u32,
-    relationships: bool,
+    neighbors: Option<&Adjacency>,
     audiences: impl Iterator<Item = &'a Audience>,
 ) -> (Vec<u32>, Vec<u32>) {
     let mut hop = vec![u32::MAX; snapshot.len()];
@@ -362,8 +362,7 @@ fn hops_within<'a>(
             visit(g, 1, &mut hop, &mut ball);
         }
     }
-    if relationships {
-        let neighbors = snapshot.neighbors();
+    if let Some(neighbors) = neighbors {
         for (g, _) in neighbors.row(source) {
             visit(g, 1, &mut hop, &mut ball);
         }
@@ -412,7 +411,7 @@ fn hops_by_scans<'a>(
     }
     for depth in 1..=max_hops {
         let mut grew = false;
-        for (a, b) in snapshot.relationship_pairs() {
+        snapshot.each_relationship(|a, b| {
             let (ha, hb) = (
                 hop.get(a as usize).copied().unwrap_or(0),
                 hop.get(b as usize).copied().unwrap_or(0),
@@ -421,13 +420,13 @@ fn hops_by_scans<'a>(
             let to = match (ha, hb) {
                 (h, u32::MAX) if h == depth - 1 => b,
                 (u32::MAX, h) if h == depth - 1 => a,
-                _ => continue,
+                _ => return,
             };
             if let Some(h) = hop.get_mut(to as usize) {
                 *h = depth;
                 grew = true;
             }
-        }
+        });
         if !grew && depth > 1 {
             break;
         }
@@ -472,6 +471,8 @@ struct Inputs<'a> {
     relays: Vec<f64>,
     /// Per entry (g's row, h): the place of the entry (h's row, g).
     reverse: &'a [u32],
+    /// Relationship neighbours.
+    neighbors: &'a Adjacency,
 }
 
 impl Inputs<'_> {
@@ -495,7 +496,7 @@ impl Inputs<'_> {
             self.snapshot,
             self.source,
             self.max_hops,
-            relationships,
+            relationships.then_some(self.neighbors),
             included(),
         );
         let mut probability = vec![0.0f64; n];
@@ -505,7 +506,7 @@ impl Inputs<'_> {
         if self.max_hops == 0 {
             return Spread { hop, probability };
         }
-        let neighbors = self.snapshot.neighbors();
+        let neighbors = self.neighbors;
         let mut channel_miss = vec![1.0f64; n];
         for audience in included() {
             for &(g, share) in &audience.members {
@@ -869,7 +870,7 @@ impl Model {
                 &base.snapshot,
                 base.source,
                 options.max_hops,
-                relationships,
+                relationships.then(|| base.snapshot.neighbors(self)),
                 base.audiences.iter(),
             )
             .0
@@ -978,9 +979,9 @@ impl Model {
         let (trust, basis) =
             trust_in_source(&snapshot, self, source, context, weights, options.unknown_trust);
         // Relays and reverse places along relationship neighbours.
-        let neighbors = snapshot.neighbors();
+        let neighbors = snapshot.neighbors(self);
         let mut relays = vec![0.0; neighbors.len()];
-        let reverse = snapshot.reverse();
+        let reverse = snapshot.reverse(self);
         for g in 0..snapshot.len() as u32 {
             for (place, _, k) in neighbors.entries(g) {
                 let relay = if k == u32::MAX {
@@ -1009,6 +1010,7 @@ impl Model {
             trust,
             relays,
             reverse,
+            neighbors,
         };
         let spread = inputs.spread(&|_| false);
         let all = inputs.totals(&spread);

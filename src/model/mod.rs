@@ -168,6 +168,17 @@ fn entry_key<'a>(
 /// The largest index petgraph can hand out with `u32` indices.
 const MAX_GRAPH_INDEX: usize = u32::MAX as usize - 1;
 
+/// Relationship slots a model may use: the analysis snapshot packs an edge index and
+/// a direction in 32 bits, and counts both directions of every relationship in `u32`.
+const MAX_RELATIONSHIP_SLOTS: usize = (1 << 31) - 1;
+
+fn too_many_relationships() -> Error {
+    Error::new(
+        ErrorKind::Capacity,
+        "a model holds at most 2,147,483,647 relationships",
+    )
+}
+
 fn node(slot: Slot) -> NodeIndex<u32> {
     NodeIndex::new(slot.index as usize)
 }
@@ -1269,11 +1280,8 @@ impl Model {
         let (record, extra) = self.check_relationship(&relationship, None)?;
         let vacant = self.graph.edge_count() < self.edge_slots;
         if !vacant {
-            if self.edge_slots >= MAX_GRAPH_INDEX {
-                return Err(Error::new(
-                    ErrorKind::Capacity,
-                    "a model holds at most 4,294,967,294 relationships",
-                ));
+            if self.edge_slots >= MAX_RELATIONSHIP_SLOTS {
+                return Err(too_many_relationships());
             }
             if let Some(more) = store::growth(self.edge_slots, self.graph.capacity().1) {
                 self.graph.reserve_exact_edges(more);
@@ -1305,14 +1313,14 @@ impl Model {
     ) -> Result<(), Error> {
         self.touch();
         let total = self.edge_slots.saturating_add(count);
-        if total > MAX_GRAPH_INDEX {
-            return Err(Error::new(
-                ErrorKind::Capacity,
-                "a model holds at most 4,294,967,294 relationships",
-            ));
+        if total > MAX_RELATIONSHIP_SLOTS {
+            return Err(too_many_relationships());
         }
         self.graph.reserve_exact_edges(count);
         for ([a, b], kind, [t0, t1]) in relationships {
+            if self.edge_slots >= MAX_RELATIONSHIP_SLOTS {
+                return Err(too_many_relationships());
+            }
             let serial = store::next_serial(&mut self.rel_serial, "relationship")?;
             let record = RelRecord {
                 serial,
@@ -1854,11 +1862,11 @@ impl Model {
         link: crate::snapshot::Link,
         context: Option<u16>,
     ) -> Option<Opinion> {
-        let record = self.graph.edge_weight(EdgeIndex::new(link.edge as usize))?;
-        let direction = u8::from(link.reverse);
+        let record = self.graph.edge_weight(EdgeIndex::new(link.edge() as usize))?;
+        let direction = u8::from(link.reverse());
         if let Some(c) = context
             && record.has_extra
-            && let Some(found) = self.extras.get(&link.edge).and_then(|x| {
+            && let Some(found) = self.extras.get(&link.edge()).and_then(|x| {
                 x.contexts
                     .iter()
                     .find(|o| o.direction == direction && o.context == c)

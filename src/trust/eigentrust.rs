@@ -28,18 +28,18 @@ pub(crate) struct Problem<'a> {
 }
 
 /// Power iteration from `t = p` until the L1 change falls below the tolerance.
-/// Costs O(iterations × (nodes + edges)); the iterations needed grow as
-/// `ln(tolerance) / ln(1 - a)`. Local trust is normalized once and laid out by
-/// target, so that each score of an iteration is one sum over the edges arriving at
-/// it; the targets are split in [`PARTS`] fixed parts over the available cores, and
-/// each sum runs in one order: the scores do not depend on the number of cores.
+/// Costs O(iterations × (nodes + edges)) time and O(nodes) memory beyond the graph:
+/// the iterations needed grow as `ln(tolerance) / ln(1 - a)`. Each iteration pushes
+/// every source's trust along its row, the sources split in [`PARTS`] fixed parts of
+/// about equal edges, each part summing into its own scores, spread over the available
+/// cores; a score is then the parts' sums added in part order. Every sum runs in one
+/// order: the scores do not depend on the number of cores.
 pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
     let n = problem.pre_trust.len();
     let keep = 1.0 - problem.alpha;
-    // Rows of arriving edges: (source, normalized local trust), by a counting sort.
-    let mut starts = vec![0u32; n + 1];
-    let mut dangling_rows = Vec::new();
+    // Each row's total local trust; rows with none send their trust to pre-trust.
     let mut sums = vec![0.0; n];
+    let mut dangling_rows = Vec::new();
     for (i, sum) in sums.iter_mut().enumerate() {
         let (start, end) = bounds(problem.offsets, i);
         *sum = problem
@@ -49,47 +49,19 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
             .iter()
             .map(|x| x.max(0.0))
             .sum();
-        if *sum > 0.0 {
-            for &j in problem.targets.get(start..end).unwrap_or_default() {
-                if let Some(c) = starts.get_mut(j as usize + 1) {
-                    *c += 1;
-                }
-            }
-        } else {
+        if *sum <= 0.0 {
             dangling_rows.push(i);
         }
     }
-    crate::snapshot::running_sums(&mut starts);
-    let arriving = starts.last().copied().unwrap_or(0) as usize;
-    let mut fill = starts.clone();
-    let mut sources = vec![0u32; arriving];
-    let mut shares = vec![0.0f64; arriving];
-    for (i, &sum) in sums.iter().enumerate() {
-        if sum <= 0.0 {
-            continue;
-        }
-        let (start, end) = bounds(problem.offsets, i);
-        let targets = problem.targets.get(start..end).unwrap_or_default();
-        let weights = problem.weights.get(start..end).unwrap_or_default();
-        for (&j, &w) in targets.iter().zip(weights) {
-            if let Some(at) = fill.get_mut(j as usize) {
-                let k = *at as usize;
-                *at += 1;
-                if let (Some(s), Some(c)) = (sources.get_mut(k), shares.get_mut(k)) {
-                    *s = i as u32;
-                    *c = w.max(0.0) / sum;
-                }
-            }
-        }
-    }
-    drop((fill, sums));
+    let edges = problem.targets.len();
     // Parts of about equal edges, fixed whatever the machine.
     let mut parts: Vec<std::ops::Range<usize>> = Vec::with_capacity(PARTS);
     let mut first = 0;
     for part in 1..=PARTS {
         let mut last = first;
         while last < n
-            && (part == PARTS || (starts.get(last).copied().unwrap_or(0) as usize) < arriving * part / PARTS)
+            && (part == PARTS
+                || (problem.offsets.get(last).copied().unwrap_or(0) as usize) < edges * part / PARTS)
         {
             last += 1;
         }
@@ -104,31 +76,37 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
             .map(|&i| t.get(i).copied().unwrap_or(0.0))
             .sum();
         let t_now = &t;
-        let score = |range: &std::ops::Range<usize>| {
-            range
-                .clone()
-                .map(|j| {
-                    let (start, end) = bounds(&starts, j);
-                    let from = sources.get(start..end).unwrap_or_default();
-                    let share = shares.get(start..end).unwrap_or_default();
-                    let spread: f64 = from
-                        .iter()
-                        .zip(share)
-                        .map(|(&i, &c)| t_now.get(i as usize).copied().unwrap_or(0.0) * c)
-                        .sum();
-                    let p = problem.pre_trust.get(j).copied().unwrap_or(0.0);
-                    keep * (spread + dangling * p) + problem.alpha * p
-                })
-                .collect()
+        let sums = &sums;
+        let spread = |range: &std::ops::Range<usize>| {
+            let mut received = vec![0.0f64; n];
+            for i in range.clone() {
+                let sum = sums.get(i).copied().unwrap_or(0.0);
+                let ti = t_now.get(i).copied().unwrap_or(0.0);
+                if sum <= 0.0 || ti == 0.0 {
+                    continue;
+                }
+                let share = ti / sum;
+                let (start, end) = bounds(problem.offsets, i);
+                let targets = problem.targets.get(start..end).unwrap_or_default();
+                let weights = problem.weights.get(start..end).unwrap_or_default();
+                for (&j, &w) in targets.iter().zip(weights) {
+                    if let Some(r) = received.get_mut(j as usize) {
+                        *r += share * w.max(0.0);
+                    }
+                }
+            }
+            received
         };
         // Threads pay only on large graphs; the scores are the same either way.
-        let next: Vec<Vec<f64>> = if arriving >= PARALLEL_EDGES {
-            crate::analysis::in_parallel(&parts, score)
+        let received: Vec<Vec<f64>> = if edges >= PARALLEL_EDGES {
+            crate::analysis::in_parallel(&parts, spread)
         } else {
-            parts.iter().map(score).collect()
+            parts.iter().map(spread).collect()
         };
         residual = 0.0;
-        for (x, new) in t.iter_mut().zip(next.into_iter().flatten()) {
+        for (j, (x, &p)) in t.iter_mut().zip(problem.pre_trust).enumerate() {
+            let spread: f64 = received.iter().map(|r| r.get(j).copied().unwrap_or(0.0)).sum();
+            let new = keep * (spread + dangling * p) + problem.alpha * p;
             residual += (new - *x).abs();
             *x = new;
         }
