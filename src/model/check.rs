@@ -39,15 +39,41 @@ pub(crate) fn key(key: &str) -> Result<(), Error> {
     }
 }
 
-/// Checks the model's list of contexts: valid names, unique, at most `u16::MAX`.
+/// The most trust contexts a model holds: a vocabulary of scopes ("support",
+/// "pricing"), not data; each context used costs a weight per trust edge.
+pub(crate) const MAX_CONTEXTS: usize = 4096;
+
+fn too_many_contexts(count: usize) -> Error {
+    Error::invalid(format!(
+        "a model has at most {MAX_CONTEXTS} contexts, got {count}"
+    ))
+    .with_path("contexts")
+}
+
+/// Checks one more context for a list that is valid: its name, not listed, room
+/// for it. O(contexts), no allocation.
+pub(crate) fn new_context(contexts: &[String], name: &str) -> Result<(), Error> {
+    if contexts.len() >= MAX_CONTEXTS {
+        return Err(too_many_contexts(contexts.len() + 1));
+    }
+    key(name).map_err(|e| {
+        e.context("context")
+            .set_path(format!("contexts[{}]", contexts.len()))
+    })?;
+    if contexts.iter().any(|c| c == name) {
+        return Err(
+            Error::new(ErrorKind::Duplicate, format!("context `{name}` is listed twice"))
+                .with_path(format!("contexts[{}]", contexts.len())),
+        );
+    }
+    Ok(())
+}
+
+/// Checks the model's list of contexts: valid names, unique, at most
+/// [`MAX_CONTEXTS`].
 pub(crate) fn contexts(contexts: &[String]) -> Result<(), Error> {
-    if contexts.len() > usize::from(u16::MAX) {
-        return Err(Error::invalid(format!(
-            "a model has at most {} contexts, got {}",
-            u16::MAX,
-            contexts.len()
-        ))
-        .with_path("contexts"));
+    if contexts.len() > MAX_CONTEXTS {
+        return Err(too_many_contexts(contexts.len()));
     }
     let mut seen = HashSet::with_capacity(contexts.len());
     for (i, name) in contexts.iter().enumerate() {

@@ -73,7 +73,7 @@ pub struct Settings {
     /// The currency of every amount.
     pub currency: Currency,
     /// Named trust contexts ("support", "pricing"): the scopes in which trust can
-    /// differ. Unique, in the order given.
+    /// differ. Unique, in the order given; at most 4,096.
     pub contexts: Vec<String>,
 }
 

@@ -192,7 +192,7 @@ impl Model {
     ///
     /// # Errors
     /// As [`Model::add_organization`], and [`ErrorKind::Duplicate`] or
-    /// [`ErrorKind::InvalidValue`] for bad contexts (empty, repeated, more than 65,535).
+    /// [`ErrorKind::InvalidValue`] for bad contexts (empty, repeated, more than 4,096).
     ///
     /// # Example
     /// ```
@@ -241,7 +241,7 @@ impl Model {
     ///
     /// # Errors
     /// [`ErrorKind::Duplicate`] if it exists, [`ErrorKind::InvalidValue`] if the name is
-    /// not a valid key or the model already has 65,535 contexts.
+    /// not a valid key or the model already has 4,096 contexts.
     ///
     /// # Example
     /// ```
@@ -252,10 +252,9 @@ impl Model {
     /// ```
     pub fn add_context(&mut self, name: impl Into<String>) -> Result<(), Error> {
         self.touch();
-        let mut contexts = self.settings.contexts.clone();
-        contexts.push(name.into());
-        check::contexts(&contexts)?;
-        self.settings.contexts = contexts;
+        let name = name.into();
+        check::new_context(&self.settings.contexts, &name)?;
+        self.settings.contexts.push(name);
         Ok(())
     }
 
