@@ -47,6 +47,9 @@ pub enum ErrorKind {
     DivisionByZero,
     /// An iterative analysis (reputation) did not converge within its iteration cap.
     NoConvergence,
+    /// Input beyond a configured cap of [`Limits`](crate::Limits): too many bytes,
+    /// entities or rows, a key too long, values nested too deep.
+    Limit,
     /// A model outgrew what its ids can count (more than `u32::MAX` additions of one
     /// kind of entity over its lifetime).
     Capacity,

@@ -29,9 +29,9 @@ pub use crate::analysis::trust::{
     InferredTrust, Reputation, ReputationOptions, TrustAssessment, TrustOptions, TrustPaths, TrustSource,
 };
 pub use crate::error::{Error, ErrorKind};
-pub use crate::io::CsvOptions;
 #[cfg(feature = "schema")]
 pub use crate::io::json_schema;
+pub use crate::io::{CsvOptions, Limits};
 pub use crate::model::{
     Activity, ActivityClass, ActivityId, Adjustments, Channel, ChannelId, Constituent, ConstituentId, FlowId,
     KeyedId, Model, Observation, OrgId, Organization, Overlap, Ownership, PartyId, Period, Presence,

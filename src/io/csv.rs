@@ -1,11 +1,12 @@
 //! CSV import: a relationship network as it comes from a CRM or a network tool, an edge
 //! list (`source,target,trust`) and group sizes (`key,members`).
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use hashbrown::HashMap;
 
 use crate::error::{Error, ErrorKind};
+use crate::io::Limits;
 use crate::model::{Constituent, Model, Organization, PartyId, RelationshipKind, Role, Settings};
 use crate::trust::Opinion;
 
@@ -27,6 +28,7 @@ pub struct CsvOptions {
     settings: Settings,
     kind: RelationshipKind,
     role: Role,
+    limits: Limits,
 }
 
 impl CsvOptions {
@@ -43,6 +45,7 @@ impl CsvOptions {
             settings: Settings::new(crate::model::Period::Year, crate::money::Currency::USD),
             kind: RelationshipKind::Informational,
             role: Role::Community,
+            limits: Limits::new(),
         }
     }
 
@@ -77,6 +80,19 @@ impl CsvOptions {
     /// ```
     pub fn role(mut self, role: Role) -> CsvOptions {
         self.role = role;
+        self
+    }
+
+    /// The caps on the files (default [`Limits::new`]): bytes of each file, rows of
+    /// both together, key length. A line longer than two keys and a trust value can be
+    /// is refused before it is read whole.
+    ///
+    /// ```
+    /// let options = covalence::CsvOptions::new("0").limits(covalence::Limits::new().max_entities(10_000));
+    /// # let _ = options;
+    /// ```
+    pub fn limits(mut self, limits: Limits) -> CsvOptions {
+        self.limits = limits;
         self
     }
 }
@@ -159,16 +175,28 @@ struct Lines<R> {
     buffer: String,
     line: usize,
     name: &'static str,
+    /// Bytes read so far, and the most the file may have.
+    read: u64,
+    limits: Limits,
 }
 
 impl<R: BufRead> Lines<R> {
-    fn new(reader: R, name: &'static str) -> Lines<R> {
+    fn new(reader: R, name: &'static str, limits: Limits) -> Lines<R> {
         Lines {
             reader,
             buffer: String::new(),
             line: 0,
             name,
+            read: 0,
+            limits,
         }
+    }
+
+    /// The longest line worth reading: two keys, a number and separators.
+    fn longest_line(&self) -> u64 {
+        (self.limits.key_length() as u64)
+            .saturating_mul(2)
+            .saturating_add(64)
     }
 
     /// Moves to the next line with data; `false` at the end. Blank lines are skipped;
@@ -176,16 +204,30 @@ impl<R: BufRead> Lines<R> {
     fn advance(&mut self, header: &str) -> Result<bool, Error> {
         loop {
             self.buffer.clear();
-            let read = self.reader.read_line(&mut self.buffer).map_err(|e| {
-                Error::new(
-                    ErrorKind::Syntax,
-                    format!("{}: cannot read line {}: {e}", self.name, self.line + 1),
-                )
-            })?;
+            let longest = self.longest_line();
+            let read = (&mut self.reader)
+                .take(longest.saturating_add(1))
+                .read_line(&mut self.buffer)
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::Syntax,
+                        format!("{}: cannot read line {}: {e}", self.name, self.line + 1),
+                    )
+                })?;
             if read == 0 {
                 return Ok(false);
             }
             self.line += 1;
+            self.read = self.read.saturating_add(read as u64);
+            self.limits
+                .check_bytes(self.read, self.name)
+                .map_err(|e| e.set_path(self.name).with_position(self.line, 1))?;
+            if read as u64 > longest && !self.buffer.ends_with('\n') {
+                return Err(self.error(
+                    ErrorKind::Limit,
+                    format!("the line is longer than the limit of {longest} bytes"),
+                ));
+            }
             let text = self.text();
             if text.trim().is_empty() || (self.line == 1 && text.trim().eq_ignore_ascii_case(header)) {
                 continue;
@@ -281,7 +323,9 @@ impl Model {
         let mut parties: Vec<PartyId> = vec![model.focal().into()];
         let mut index = KeyMap::default();
         index.insert(&options.focal, 0);
-        let mut rows = Lines::new(members, "members");
+        let limits = options.limits;
+        let mut rows_read = 0u64;
+        let mut rows = Lines::new(members, "members", limits);
         while rows.advance("key,members")? {
             let Some([key, count]) = rows.fields::<2>() else {
                 return Err(rows.error(ErrorKind::Format, "expected two fields, `key,members`"));
@@ -292,6 +336,11 @@ impl Model {
                     format!("members `{count}` is not a whole number"),
                 )
             })?;
+            rows_read += 1;
+            limits
+                .check_entities(rows_read)
+                .and_then(|()| limits.check_key(key))
+                .map_err(|e| rows.error(e.kind(), e))?;
             if key == options.focal {
                 continue;
             }
@@ -306,11 +355,15 @@ impl Model {
         // Every row as (source, target, trust, line); then sorted by pair, so that the
         // two directions of a relationship meet and a repeated pair shows.
         let mut trust: Vec<(u32, u32, f64, usize)> = Vec::new();
-        let mut rows = Lines::new(edges, "edges");
+        let mut rows = Lines::new(edges, "edges", limits);
         while rows.advance("source,target,trust")? {
             let Some([a, b, t]) = rows.fields::<3>() else {
                 return Err(rows.error(ErrorKind::Format, "expected three fields, `source,target,trust`"));
             };
+            rows_read += 1;
+            limits
+                .check_entities(rows_read)
+                .map_err(|e| rows.error(e.kind(), e))?;
             let value: f64 = t
                 .parse()
                 .map_err(|_| rows.error(ErrorKind::Format, format!("trust `{t}` is not a number")))?;

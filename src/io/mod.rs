@@ -7,6 +7,7 @@
 mod csv;
 pub(crate) mod document;
 mod export;
+mod limits;
 mod locate;
 #[cfg(feature = "schema")]
 mod schema;
@@ -17,6 +18,7 @@ use crate::model::Model;
 use document::{Document, VERSION};
 
 pub use csv::CsvOptions;
+pub use limits::Limits;
 #[cfg(feature = "schema")]
 pub use schema::json_schema;
 
@@ -63,9 +65,33 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn from_json_str(text: &str) -> Result<Model, Error> {
+        Model::from_json_str_with(text, &Limits::new())
+    }
+
+    /// Loads a model from JSON text within `limits`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Limit`] for text beyond a cap (checked before the text is parsed,
+    /// for size and nesting, and before any entity is built, for the number of
+    /// entities and the length of keys); otherwise as [`Model::from_json_str`].
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{ErrorKind, Limits, Model};
+    ///
+    /// let deep = format!(r#"{{"covalence": 1, "x": {}{}}}"#, "[".repeat(100), "]".repeat(100));
+    /// let err = Model::from_json_str_with(&deep, &Limits::new().max_depth(32)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Limit);
+    /// ```
+    pub fn from_json_str_with(text: &str, limits: &Limits) -> Result<Model, Error> {
+        limits.check_bytes(text.len() as u64, "the model file")?;
+        limits.check_json_depth(text)?;
         // The version first, so that a newer file gets a clear message, then the shape.
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(None, e, None))?;
         check_version(value.get("covalence").cloned()).map_err(|e| locate::position(text, e))?;
+        limits
+            .check_document(&value)
+            .map_err(|e| locate::position(text, e))?;
         document::check_shape(&value).map_err(|e| locate::position(text, e))?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let document: Document = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
@@ -90,6 +116,26 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn from_json_slice(bytes: &[u8]) -> Result<Model, Error> {
+        Model::from_json_slice_with(bytes, &Limits::new())
+    }
+
+    /// Loads a model from JSON bytes within `limits`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Limit`] for bytes beyond a cap; otherwise as
+    /// [`Model::from_json_slice`].
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{ErrorKind, Limits, Model};
+    ///
+    /// let bytes = Model::sample().to_json_string()?.into_bytes();
+    /// let err = Model::from_json_slice_with(&bytes, &Limits::new().max_entities(3)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Limit);
+    /// # Ok::<(), covalence::Error>(())
+    /// ```
+    pub fn from_json_slice_with(bytes: &[u8], limits: &Limits) -> Result<Model, Error> {
+        limits.check_bytes(bytes.len() as u64, "the model file")?;
         let text = std::str::from_utf8(bytes).map_err(|e| {
             let offset = e.valid_up_to();
             let valid = bytes
@@ -103,7 +149,7 @@ impl Model {
             )
             .with_position(line, column)
         })?;
-        Model::from_json_str(text)
+        Model::from_json_str_with(text, limits)
     }
 
     /// Writes the model as pretty-printed JSON: keys for references, amounts as exact
@@ -171,10 +217,34 @@ impl Model {
     /// ```
     #[cfg(feature = "toml")]
     pub fn from_toml_str(text: &str) -> Result<Model, Error> {
+        Model::from_toml_str_with(text, &Limits::new())
+    }
+
+    /// Loads a model from TOML text within `limits`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Limit`] for text beyond a cap; otherwise as
+    /// [`Model::from_toml_str`].
+    ///
+    /// # Example
+    /// ```
+    /// use covalence::{ErrorKind, Limits, Model};
+    ///
+    /// let text = "covalence = 1\n[[organizations]]\nkey = \"a-rather-long-key\"\nfocal = true\n";
+    /// let err = Model::from_toml_str_with(text, &Limits::new().max_key_length(8)).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Limit);
+    /// ```
+    #[cfg(feature = "toml")]
+    pub fn from_toml_str_with(text: &str, limits: &Limits) -> Result<Model, Error> {
+        limits.check_bytes(text.len() as u64, "the model file")?;
         let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, None, e, None))?;
         let value = serde_json::to_value(&table)
             .map_err(|e| Error::new(ErrorKind::Format, format!("cannot read the TOML document: {e}")))?;
+        limits.check_value_depth(&value)?;
         check_version(value.get("covalence").cloned()).map_err(|e| locate::toml_position(text, e))?;
+        limits
+            .check_document(&value)
+            .map_err(|e| locate::toml_position(text, e))?;
         document::check_shape(&value).map_err(|e| locate::toml_position(text, e))?;
         let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(text, None, e, None))?;
         let document: Document = serde_path_to_error::deserialize(deserializer).map_err(|e| {
