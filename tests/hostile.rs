@@ -260,9 +260,40 @@ fn json_a_key_beyond_the_length_limit() {
 }
 
 #[test]
-fn json_more_entities_than_the_limit() {
-    let err = Model::from_json_str_with(&doc(""), &Limits::new().max_entities(3)).unwrap_err();
+fn json_more_items_than_the_limit() {
+    // contexts 1, organizations 1, constituents 2: the channel is the fifth item.
+    let err = Model::from_json_str_with(&doc(""), &Limits::new().max_items(4)).unwrap_err();
+    assert_eq!((err.kind(), err.line()), (ErrorKind::Limit, Some(9)));
+    assert!(Model::from_json_str_with(&doc(""), &Limits::new().max_items(5)).is_ok());
+}
+
+#[test]
+fn json_items_are_counted_before_parsing_even_where_no_entity_is() {
+    let many = vec!["0"; 100_000].join(",");
+    let text = doc(&format!(
+        r#""interventions": [ {{ "key": "i", "edits": [{many}] }} ]"#
+    ));
+    let err = Model::from_json_str_with(&text, &Limits::new().max_items(1_000)).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Limit);
+}
+
+#[test]
+fn json_escaped_quotes_do_not_end_a_string_for_the_scanner() {
+    let deep = "[{".repeat(100);
+    let text = doc("").replace(
+        r#""key": "org""#,
+        &format!(r#""key": "org", "name": "\"{deep}\\""#),
+    );
+    let model = Model::from_json_str(&text).unwrap();
+    assert_eq!(
+        model
+            .organization(model.focal())
+            .unwrap()
+            .name
+            .as_deref()
+            .map(str::len),
+        Some(202)
+    );
 }
 
 // ----- TOML -----------------------------------------------------------------------
@@ -314,10 +345,35 @@ mod toml_files {
     }
 
     #[test]
-    fn toml_deep_nesting_is_refused() {
+    fn toml_deep_nesting_is_refused_before_parsing() {
         let text = format!("{HEAD}x = {}{}\n", "[".repeat(5000), "]".repeat(5000));
-        let kind = toml_kind(&text);
-        assert!(matches!(kind, ErrorKind::Limit | ErrorKind::Syntax), "{kind:?}");
+        let err = Model::from_toml_str(&text).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Limit);
+        assert_eq!(err.line(), Some(15), "the line after the 14 of the head");
+    }
+
+    #[test]
+    fn toml_brackets_in_strings_and_comments_do_not_count() {
+        let deep = "[{".repeat(100);
+        let text = HEAD
+            .replace(
+                "key = \"org\"",
+                &format!("key = \"org\"\nname = \"{deep}\\\"{deep}\" # {deep}"),
+            )
+            .replace(
+                "key = \"fans\"",
+                &format!("key = \"fans\"\nname = '''{deep}\n{deep}'''"),
+            );
+        let model = Model::from_toml_str(&text).unwrap();
+        assert_eq!(
+            model
+                .organization(model.focal())
+                .unwrap()
+                .name
+                .as_deref()
+                .map(str::len),
+            Some(401)
+        );
     }
 
     #[test]
@@ -408,8 +464,13 @@ fn csv_a_cycle_of_trust_loads_and_converges() {
 
 #[test]
 fn csv_invalid_utf8() {
-    let err = Model::from_csv(&b"0,\xff,0.5\n"[..], MEMBERS.as_bytes(), &CsvOptions::new("0")).unwrap_err();
+    let edges = &b"0,1,0.5\n0,\xff,0.5\n"[..];
+    let err = Model::from_csv(edges, MEMBERS.as_bytes(), &CsvOptions::new("0")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Syntax);
+    assert_eq!(
+        (err.path(), err.line(), err.column()),
+        (Some("edges"), Some(2), Some(3))
+    );
 }
 
 #[test]
@@ -422,7 +483,7 @@ fn csv_a_line_without_end_is_refused_before_it_is_read_whole() {
 
 #[test]
 fn csv_more_rows_than_the_limit() {
-    let options = CsvOptions::new("0").limits(Limits::new().max_entities(4));
+    let options = CsvOptions::new("0").limits(Limits::new().max_items(4));
     let err = Model::from_csv("0,1,0.5\n1,2,0.5\n".as_bytes(), MEMBERS.as_bytes(), &options).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Limit);
     assert_eq!(
@@ -434,14 +495,41 @@ fn csv_more_rows_than_the_limit() {
 
 #[test]
 fn csv_a_file_beyond_the_byte_limit() {
-    let options = CsvOptions::new("0").limits(Limits::new().max_bytes(20));
-    let err = Model::from_csv(
-        "0,1,0.5\n1,2,0.5\n2,3,0.5\n".as_bytes(),
-        MEMBERS.as_bytes(),
-        &options,
-    )
-    .unwrap_err();
+    // 27 bytes of members pass a cap of 30; the edges file passes it on its fourth line.
+    let options = CsvOptions::new("0").limits(Limits::new().max_bytes(30));
+    let edges = "0,1,0.5\n1,2,0.5\n2,3,0.5\n3,1,0.5\n0,2,0.5\n";
+    let err = Model::from_csv(edges.as_bytes(), MEMBERS.as_bytes(), &options).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Limit);
+    assert_eq!((err.path(), err.line()), (Some("edges"), Some(4)));
+}
+
+/// The longest row line with the default key length: two keys of 1,024 bytes, 64 more.
+const LONGEST: usize = 2 * 1024 + 64;
+
+#[test]
+fn csv_a_line_exactly_at_the_cap_loads_with_either_line_end() {
+    let row = format!("0,1,{}", "0".repeat(LONGEST - 4));
+    assert_eq!(row.len(), LONGEST);
+    for end in ["\n", "\r\n", ""] {
+        let edges = format!("{row}{end}");
+        let model = Model::from_csv(edges.as_bytes(), MEMBERS.as_bytes(), &CsvOptions::new("0")).unwrap();
+        assert_eq!(model.relationships().count(), 1, "line end {end:?}");
+    }
+    let over = format!("0,1,{}\r\n", "0".repeat(LONGEST - 3));
+    assert_eq!(csv_kind(&over, MEMBERS), ErrorKind::Limit);
+}
+
+#[test]
+fn csv_a_long_line_of_multibyte_text_is_a_limit_not_a_syntax_error() {
+    for shift in 0..3 {
+        let members = format!("key,members\n{}{},3\n", "x".repeat(shift), "é".repeat(5000));
+        let err = Model::from_csv("".as_bytes(), members.as_bytes(), &CsvOptions::new("0")).unwrap_err();
+        assert_eq!(
+            (err.kind(), err.line()),
+            (ErrorKind::Limit, Some(2)),
+            "shift {shift}"
+        );
+    }
 }
 
 #[test]

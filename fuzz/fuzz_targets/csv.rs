@@ -12,6 +12,9 @@ fuzz_target!(|data: &[u8]| {
     let members = members.get(1..).unwrap_or_default();
     if let Ok(model) = Model::from_csv(edges, members, &CsvOptions::new("0")) {
         assert!(model.validate().is_ok(), "an imported model is valid");
-        assert_eq!(model.organization(model.focal()).map(|o| o.key.as_str()).ok(), Some("0"));
+        assert_eq!(
+            model.organization(model.focal()).map(|o| o.key.as_str()).ok(),
+            Some("0")
+        );
     }
 });

@@ -88,7 +88,7 @@ impl CsvOptions {
     /// is refused before it is read whole.
     ///
     /// ```
-    /// let options = covalence::CsvOptions::new("0").limits(covalence::Limits::new().max_entities(10_000));
+    /// let options = covalence::CsvOptions::new("0").limits(covalence::Limits::new().max_items(10_000));
     /// # let _ = options;
     /// ```
     pub fn limits(mut self, limits: Limits) -> CsvOptions {
@@ -169,13 +169,15 @@ impl KeyMap {
     }
 }
 
-/// Reads lines one at a time into one buffer: the text is never held whole.
+/// Reads lines one at a time into one buffer: the text is never held whole, and no
+/// line is read beyond the longest a row can be.
 struct Lines<R> {
     reader: R,
+    /// The current line, checked to be UTF-8.
     buffer: String,
     line: usize,
     name: &'static str,
-    /// Bytes read so far, and the most the file may have.
+    /// Bytes read so far.
     read: u64,
     limits: Limits,
 }
@@ -192,7 +194,8 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
-    /// The longest line worth reading: two keys, a number and separators.
+    /// The longest line worth reading, line break excluded: two keys, a number and
+    /// separators.
     fn longest_line(&self) -> u64 {
         (self.limits.key_length() as u64)
             .saturating_mul(2)
@@ -203,11 +206,14 @@ impl<R: BufRead> Lines<R> {
     /// a header (the first line, when it is exactly `header`) too.
     fn advance(&mut self, header: &str) -> Result<bool, Error> {
         loop {
-            self.buffer.clear();
+            // The buffer's allocation, reused line after line.
+            let mut bytes = std::mem::take(&mut self.buffer).into_bytes();
+            bytes.clear();
             let longest = self.longest_line();
+            // Room for the line, `\r\n`, and one byte more to tell a line too long.
             let read = (&mut self.reader)
-                .take(longest.saturating_add(1))
-                .read_line(&mut self.buffer)
+                .take(longest.saturating_add(3))
+                .read_until(b'\n', &mut bytes)
                 .map_err(|e| {
                     Error::new(
                         ErrorKind::Syntax,
@@ -222,12 +228,23 @@ impl<R: BufRead> Lines<R> {
             self.limits
                 .check_bytes(self.read, self.name)
                 .map_err(|e| e.set_path(self.name).with_position(self.line, 1))?;
-            if read as u64 > longest && !self.buffer.ends_with('\n') {
+            let content = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+            let content = content.strip_suffix(b"\r").unwrap_or(content);
+            if content.len() as u64 > longest {
                 return Err(self.error(
                     ErrorKind::Limit,
                     format!("the line is longer than the limit of {longest} bytes"),
                 ));
             }
+            self.buffer = String::from_utf8(bytes).map_err(|e| {
+                let at = e.utf8_error().valid_up_to();
+                Error::new(
+                    ErrorKind::Syntax,
+                    format!("{}: line {} is not UTF-8 (byte {})", self.name, self.line, at + 1),
+                )
+                .set_path(self.name)
+                .with_position(self.line, at + 1)
+            })?;
             let text = self.text();
             if text.trim().is_empty() || (self.line == 1 && text.trim().eq_ignore_ascii_case(header)) {
                 continue;
@@ -338,7 +355,7 @@ impl Model {
             })?;
             rows_read += 1;
             limits
-                .check_entities(rows_read)
+                .check_items(rows_read)
                 .and_then(|()| limits.check_key(key))
                 .map_err(|e| rows.error(e.kind(), e))?;
             if key == options.focal {
@@ -362,7 +379,7 @@ impl Model {
             };
             rows_read += 1;
             limits
-                .check_entities(rows_read)
+                .check_items(rows_read)
                 .map_err(|e| rows.error(e.kind(), e))?;
             let value: f64 = t
                 .parse()

@@ -71,9 +71,9 @@ impl Model {
     /// Loads a model from JSON text within `limits`.
     ///
     /// # Errors
-    /// [`ErrorKind::Limit`] for text beyond a cap (checked before the text is parsed,
-    /// for size and nesting, and before any entity is built, for the number of
-    /// entities and the length of keys); otherwise as [`Model::from_json_str`].
+    /// [`ErrorKind::Limit`] for text beyond a cap (size, nesting and items checked
+    /// before the text is parsed, keys before any entity is built); otherwise as
+    /// [`Model::from_json_str`].
     ///
     /// # Example
     /// ```
@@ -85,13 +85,11 @@ impl Model {
     /// ```
     pub fn from_json_str_with(text: &str, limits: &Limits) -> Result<Model, Error> {
         limits.check_bytes(text.len() as u64, "the model file")?;
-        limits.check_json_depth(text)?;
+        limits.check_json(text)?;
         // The version first, so that a newer file gets a clear message, then the shape.
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(None, e, None))?;
         check_version(value.get("covalence").cloned()).map_err(|e| locate::position(text, e))?;
-        limits
-            .check_document(&value)
-            .map_err(|e| locate::position(text, e))?;
+        limits.check_keys(&value).map_err(|e| locate::position(text, e))?;
         document::check_shape(&value).map_err(|e| locate::position(text, e))?;
         let mut deserializer = serde_json::Deserializer::from_str(text);
         let document: Document = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
@@ -130,7 +128,7 @@ impl Model {
     /// use covalence::{ErrorKind, Limits, Model};
     ///
     /// let bytes = Model::sample().to_json_string()?.into_bytes();
-    /// let err = Model::from_json_slice_with(&bytes, &Limits::new().max_entities(3)).unwrap_err();
+    /// let err = Model::from_json_slice_with(&bytes, &Limits::new().max_items(3)).unwrap_err();
     /// assert_eq!(err.kind(), ErrorKind::Limit);
     /// # Ok::<(), covalence::Error>(())
     /// ```
@@ -237,13 +235,14 @@ impl Model {
     #[cfg(feature = "toml")]
     pub fn from_toml_str_with(text: &str, limits: &Limits) -> Result<Model, Error> {
         limits.check_bytes(text.len() as u64, "the model file")?;
+        limits.check_toml_depth(text)?;
         let table: toml::Table = toml::from_str(text).map_err(|e| toml_error(text, None, e, None))?;
         let value = serde_json::to_value(&table)
             .map_err(|e| Error::new(ErrorKind::Format, format!("cannot read the TOML document: {e}")))?;
-        limits.check_value_depth(&value)?;
+        limits.check_value(&value)?;
         check_version(value.get("covalence").cloned()).map_err(|e| locate::toml_position(text, e))?;
         limits
-            .check_document(&value)
+            .check_keys(&value)
             .map_err(|e| locate::toml_position(text, e))?;
         document::check_shape(&value).map_err(|e| locate::toml_position(text, e))?;
         let deserializer = toml::Deserializer::parse(text).map_err(|e| toml_error(text, None, e, None))?;
