@@ -394,7 +394,7 @@ impl Topology {
     /// Built on first use: O(parties + relationships + Σ degree log degree).
     pub(crate) fn neighbors(&self, model: &Model) -> &Adjacency {
         self.neighbors.get_or_init(|| {
-            let relationships = self.relationships(model, |a, b, edge| (a, b, edge));
+            let relationships = self.relationships(model);
             // Position of each relationship direction's trust edge, by graph edge index.
             let slots = relationships.iter().map(|r| r.2 as usize + 1).max().unwrap_or(0);
             let mut position = vec![u32::MAX; 2 * slots];
@@ -455,16 +455,16 @@ impl Topology {
     }
 
     /// Every relationship of `model` (the model this topology was built from, or one
-    /// with the same relationships) as `item(first party, second party, graph edge)`,
-    /// in dense indices and graph order, listed afresh: O(relationships).
-    fn relationships<T>(&self, model: &Model, item: impl Fn(u32, u32, u32) -> T) -> Vec<T> {
+    /// with the same relationships) as (first party, second party, graph edge), in
+    /// dense indices and graph order, listed afresh: O(relationships).
+    fn relationships(&self, model: &Model) -> Vec<(u32, u32, u32)> {
         let dense = |i: usize| self.dense.get(i).copied().filter(|&d| d != u32::MAX);
         model
             .graph
             .edge_references()
             .filter_map(|e| {
                 let (a, b) = (dense(e.source().index())?, dense(e.target().index())?);
-                Some(item(a, b, e.id().index() as u32))
+                Some((a, b, e.id().index() as u32))
             })
             .collect()
     }
