@@ -757,3 +757,20 @@ fn api_a_relationship_with_a_removed_party() {
             .map(drop)
     });
 }
+
+#[test]
+fn api_searches_and_horizons_beyond_their_caps() {
+    let model = Model::sample();
+    let hops = covalence::ReachOptions::new().max_hops(u32::MAX);
+    assert_eq!(model.reach(&hops).unwrap_err().kind(), ErrorKind::InvalidValue);
+    assert_eq!(
+        model.raw_reach(&hops).unwrap_err().kind(),
+        ErrorKind::InvalidValue
+    );
+    let horizon = covalence::ProjectionOptions::new().horizon(u32::MAX);
+    assert_eq!(
+        model.projection(&horizon).unwrap_err().kind(),
+        ErrorKind::InvalidValue
+    );
+    assert!(model.reach(&covalence::ReachOptions::new().max_hops(100)).is_ok());
+}
