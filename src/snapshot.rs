@@ -77,6 +77,10 @@ pub(crate) struct Snapshot {
     topology: Arc<Topology>,
     /// Projected trust per edge, per context (index 0: absolute; `c + 1`: context c).
     weights: Vec<OnceLock<Vec<f64>>>,
+    /// Whether every trust edge's absolute opinion is the dogmatic one of its weight
+    /// ([`Opinion::from_score`]), as imports of scored edges make: the opinion is then
+    /// read off the weight, without a look into the model.
+    scored: bool,
     /// The last comparison baseline evaluated on this state of the model.
     pub(crate) baseline: Baseline,
 }
@@ -238,9 +242,6 @@ impl Snapshot {
         // Directed edges, placed by a counting sort on the source in two walks of the
         // relationships in order (no list of edges in between): each row keeps
         // relationship order, then observation order, deterministically.
-        let absolute = |declared: Option<Opinion>, a: u32, b: u32| {
-            with_evidence(&evidence, declared, a, b, None).map_or(0.0, |o| o.projected())
-        };
         let ends = |source: usize, target: usize| {
             let a = dense.get(source).copied().unwrap_or(u32::MAX);
             let b = dense.get(target).copied().unwrap_or(u32::MAX);
@@ -298,6 +299,12 @@ impl Snapshot {
             }
         };
         let mut untrusted = Vec::new();
+        let mut scored = true;
+        let mut absolute = |declared: Option<Opinion>, a: u32, b: u32| {
+            let opinion = with_evidence(&evidence, declared, a, b, None);
+            scored &= is_score(opinion);
+            opinion.map_or(0.0, |o| o.projected())
+        };
         for e in graph.edge_references() {
             let id = e.id().index() as u32;
             let Some((a, b)) = ends(e.source().index(), e.target().index()) else {
@@ -344,6 +351,7 @@ impl Snapshot {
                 scanned: std::sync::atomic::AtomicBool::new(false),
             }),
             weights,
+            scored,
             baseline: std::sync::Mutex::new(None),
         }
     }
@@ -353,6 +361,7 @@ impl Snapshot {
     /// relationships `changed` (graph edge indices): the topology is shared, the
     /// weights computed so far are kept except on those relationships' edges.
     pub(crate) fn with_new_opinions(&self, model: &Model, changed: &[u32]) -> Snapshot {
+        let mut scored = self.scored;
         let weights = self
             .weights
             .iter()
@@ -367,7 +376,11 @@ impl Snapshot {
                             if self.links.get(k).is_some_and(|l| changed.contains(&l.edge()))
                                 && let Some(w) = weights.get_mut(k)
                             {
-                                *w = self.opinion(model, i, k, context).map_or(0.0, |o| o.projected());
+                                let opinion = self.declared_opinion(model, i, k, context);
+                                if context.is_none() {
+                                    scored &= is_score(opinion);
+                                }
+                                *w = opinion.map_or(0.0, |o| o.projected());
                             }
                         }
                     }
@@ -379,6 +392,7 @@ impl Snapshot {
         Snapshot {
             topology: self.topology.clone(),
             weights,
+            scored,
             baseline: std::sync::Mutex::new(None),
         }
     }
@@ -521,6 +535,13 @@ impl Topology {
             .filter(|&i| i != u32::MAX && self.parties.get(i as usize) == Some(&party))
     }
 
+    /// The trust edges leaving `i`: the position of the first, and their targets.
+    pub(crate) fn row(&self, i: u32) -> (usize, &[u32]) {
+        let start = self.offsets.get(i as usize).copied().unwrap_or(0) as usize;
+        let end = self.offsets.get(i as usize + 1).copied().unwrap_or(0) as usize;
+        (start, self.targets.get(start..end.max(start)).unwrap_or_default())
+    }
+
     /// Trust edges leaving `i`: (target, edge position).
     pub(crate) fn out(&self, i: u32) -> impl Iterator<Item = (u32, usize)> + '_ {
         let start = self.offsets.get(i as usize).copied().unwrap_or(0) as usize;
@@ -540,7 +561,9 @@ impl Snapshot {
                 for i in 0..self.parties.len() as u32 {
                     for (_, k) in self.out(i) {
                         if let Some(w) = weights.get_mut(k) {
-                            *w = self.opinion(model, i, k, context).map_or(0.0, |o| o.projected());
+                            *w = self
+                                .declared_opinion(model, i, k, context)
+                                .map_or(0.0, |o| o.projected());
                         }
                     }
                 }
@@ -560,6 +583,21 @@ impl Snapshot {
         k: usize,
         context: Option<u16>,
     ) -> Option<Opinion> {
+        if self.scored && context.is_none() {
+            let weight = self.weights.first()?.get()?.get(k)?;
+            return Opinion::from_score(*weight).ok();
+        }
+        self.declared_opinion(model, source, k, context)
+    }
+
+    /// As [`Snapshot::opinion`], always read from the model.
+    fn declared_opinion(
+        &self,
+        model: &Model,
+        source: u32,
+        k: usize,
+        context: Option<u16>,
+    ) -> Option<Opinion> {
         let link = *self.links.get(k)?;
         let declared = if link == Link::OBSERVED {
             None
@@ -568,6 +606,13 @@ impl Snapshot {
         };
         with_evidence(&self.evidence, declared, source, *self.targets.get(k)?, context)
     }
+}
+
+/// Whether an edge's opinion is the dogmatic one of its projected trust, which the
+/// weight then holds whole: `from_score(p)` projects to exactly `p`, as `1 - p - (1 - p)`
+/// is exactly 0 in floating point.
+fn is_score(opinion: Option<Opinion>) -> bool {
+    opinion.is_some_and(|o| Opinion::from_score(o.projected()).ok() == Some(o))
 }
 
 /// A declared opinion fused with the evidence of the source's observations of the

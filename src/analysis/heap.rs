@@ -1,109 +1,76 @@
-//! A four-ary min-heap of parties keyed by `(cost bits, index)`, with decrease-key:
-//! each party is in the heap at most once, so a search over `n` parties holds at most
-//! `n` entries (a heap that pushes again on every improvement holds one per
-//! improvement). Non-negative `f64` costs order as their bit patterns do; ties go to
-//! the lower index.
+//! A monotone radix heap of parties keyed by `(cost bits, index)`, for Dijkstra's
+//! algorithm: every key pushed is at least the last key popped, as path costs only
+//! grow along a path. Non-negative `f64` costs order as their bit patterns do.
+//!
+//! Entries live in 65 buckets by the highest bit in which their key differs from the
+//! last key popped; a pop that finds the first bucket empty takes the next non-empty
+//! one, whose least key becomes the last, and spreads its entries over lower buckets.
+//! Each entry moves down at most 64 times, and pushes and most pops touch only the end
+//! of a list: no random access into a heap array, which is what an indexed binary
+//! heap costs on millions of parties. A party improved on is pushed again; the caller
+//! skips the entries it has settled. Of equal keys the lower index pops first, so the
+//! order of pops is fully determined by the entries.
 
-/// The heap, over parties `0..n`.
-pub(crate) struct IndexedHeap {
-    /// `(key, party)`, heap-ordered by `(key, party)`.
-    entries: Vec<(u64, u32)>,
-    /// Each party's place in `entries` (`u32::MAX`: not in the heap).
-    place: Vec<u32>,
+/// The heap.
+pub(crate) struct RadixHeap {
+    /// The last key popped (0 before any).
+    last: u64,
+    /// `buckets[0]`: the entries whose key is `last`, by descending index (the least
+    /// pops from the end). `buckets[i]`: those whose highest bit differing from `last`
+    /// is bit `i - 1`.
+    buckets: [Vec<(u64, u32)>; 65],
 }
 
-const ARITY: usize = 4;
-
-impl IndexedHeap {
-    pub(crate) fn new(n: usize) -> IndexedHeap {
-        IndexedHeap {
-            entries: Vec::new(),
-            place: vec![u32::MAX; n],
+impl RadixHeap {
+    pub(crate) fn new() -> RadixHeap {
+        RadixHeap {
+            last: 0,
+            buckets: [(); 65].map(|()| Vec::new()),
         }
     }
 
-    /// Puts `party` in the heap under `key`, or lowers its key to `key` when that is
-    /// lower than the key it has. Parties outside `0..n` are ignored.
-    pub(crate) fn push_or_lower(&mut self, key: u64, party: u32) {
-        let Some(&at) = self.place.get(party as usize) else {
-            return;
-        };
-        if at == u32::MAX {
-            self.entries.push((key, party));
-            self.sift_up(self.entries.len() - 1);
-        } else if let Some(entry) = self.entries.get_mut(at as usize)
-            && key < entry.0
-        {
-            entry.0 = key;
-            self.sift_up(at as usize);
+    fn bucket(&self, key: u64) -> usize {
+        (u64::BITS - (key ^ self.last).leading_zeros()) as usize
+    }
+
+    /// Adds `party` under `key`. A key below the last popped one (which a caller
+    /// pushing path costs never has) counts as equal to it.
+    pub(crate) fn push(&mut self, key: u64, party: u32) {
+        let key = key.max(self.last);
+        let bucket = self.bucket(key);
+        if let Some(list) = self.buckets.get_mut(bucket) {
+            if bucket == 0 {
+                let at = list.partition_point(|e| e.1 > party);
+                list.insert(at, (key, party));
+            } else {
+                list.push((key, party));
+            }
         }
     }
 
-    /// Takes the party of least `(key, party)` out of the heap.
+    /// Removes and returns the least `(key, party)`.
     pub(crate) fn pop(&mut self) -> Option<(u64, u32)> {
-        let last = self.entries.pop()?;
-        let top = match self.entries.first_mut() {
-            Some(first) => std::mem::replace(first, last),
-            None => last,
-        };
-        if let Some(p) = self.place.get_mut(top.1 as usize) {
-            *p = u32::MAX;
-        }
-        if !self.entries.is_empty() {
-            self.sift_down(0);
-        }
-        Some(top)
-    }
-
-    fn set(&mut self, at: usize, entry: (u64, u32)) {
-        if let Some(slot) = self.entries.get_mut(at) {
-            *slot = entry;
-        }
-        if let Some(p) = self.place.get_mut(entry.1 as usize) {
-            *p = at as u32;
-        }
-    }
-
-    fn sift_up(&mut self, mut at: usize) {
-        let Some(&moving) = self.entries.get(at) else {
-            return;
-        };
-        while at > 0 {
-            let parent = (at - 1) / ARITY;
-            let Some(&above) = self.entries.get(parent) else {
-                break;
-            };
-            if above <= moving {
-                break;
+        if self.buckets.first().is_some_and(Vec::is_empty) {
+            let next = self.buckets.iter().position(|b| !b.is_empty())?;
+            let mut moving = std::mem::take(self.buckets.get_mut(next)?);
+            self.last = moving.iter().map(|e| e.0).min()?;
+            // Every entry lands in a bucket below `next`: they agree with the new
+            // last key on all bits above bit `next - 1`, and on that bit too.
+            for &entry in &moving {
+                let bucket = self.bucket(entry.0);
+                if let Some(list) = self.buckets.get_mut(bucket) {
+                    list.push(entry);
+                }
             }
-            self.set(at, above);
-            at = parent;
-        }
-        self.set(at, moving);
-    }
-
-    fn sift_down(&mut self, mut at: usize) {
-        let Some(&moving) = self.entries.get(at) else {
-            return;
-        };
-        loop {
-            let first = at * ARITY + 1;
-            let children = self.entries.get(first..(first + ARITY).min(self.entries.len()));
-            let Some((offset, &least)) = children
-                .into_iter()
-                .flatten()
-                .enumerate()
-                .min_by_key(|(_, e)| **e)
-            else {
-                break;
-            };
-            if moving <= least {
-                break;
+            moving.clear();
+            if let Some(slot) = self.buckets.get_mut(next) {
+                *slot = moving;
             }
-            self.set(at, least);
-            at = first + offset;
+            if let Some(equal) = self.buckets.first_mut() {
+                equal.sort_unstable_by_key(|e| std::cmp::Reverse(e.1));
+            }
         }
-        self.set(at, moving);
+        self.buckets.first_mut()?.pop()
     }
 }
 
@@ -113,46 +80,57 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// Pops come out in `(key, party)` order, each party once at its least key,
-        /// as a sorted list of every party's least key says.
+        /// Whatever monotone pushes and pops come, each pop is the least entry held,
+        /// as a sorted multiset of `(key, party)` says.
         #[test]
-        fn pops_in_key_order_at_least_keys(pushes in proptest::collection::vec((0u64..50, 0u32..40), 0..200)) {
-            let mut heap = IndexedHeap::new(30);
-            let mut least = std::collections::BTreeMap::new();
-            for &(key, party) in &pushes {
-                heap.push_or_lower(key, party);
-                if party < 30 {
-                    let k = least.entry(party).or_insert(key);
-                    *k = (*k).min(key);
-                }
-            }
-            let mut expected: Vec<(u64, u32)> = least.into_iter().map(|(p, k)| (k, p)).collect();
-            expected.sort_unstable();
-            let popped: Vec<(u64, u32)> = std::iter::from_fn(|| heap.pop()).collect();
-            prop_assert_eq!(popped, expected);
-        }
-
-        /// Interleaved pushes and pops: every pop is the least of what is in the heap.
-        #[test]
-        fn every_pop_is_the_least(ops in proptest::collection::vec(proptest::option::of((0u64..20, 0u32..10)), 0..200)) {
-            let mut heap = IndexedHeap::new(10);
-            let mut inside = std::collections::BTreeMap::<u32, u64>::new();
+        fn every_pop_is_the_least(ops in proptest::collection::vec(proptest::option::of((0u64..40, 0u32..10, any::<bool>())), 0..300)) {
+            let mut heap = RadixHeap::new();
+            let mut held = std::collections::BTreeMap::<(u64, u32), usize>::new();
+            let mut last = 0u64;
             for op in ops {
                 match op {
-                    Some((key, party)) => {
-                        heap.push_or_lower(key, party);
-                        let k = inside.entry(party).or_insert(key);
-                        *k = (*k).min(key);
+                    Some((step, party, wide)) => {
+                        // Monotone: at or above the last pop; sometimes far above, so
+                        // that high buckets fill.
+                        let key = last + if wide { step << 40 } else { step };
+                        heap.push(key, party);
+                        *held.entry((key, party)).or_default() += 1;
                     }
                     None => {
-                        let least = inside.iter().map(|(&p, &k)| (k, p)).min();
+                        let least = held.keys().next().copied();
                         prop_assert_eq!(heap.pop(), least);
-                        if let Some((_, p)) = least {
-                            inside.remove(&p);
+                        if let Some(entry) = least {
+                            last = entry.0;
+                            if let Some(count) = held.get_mut(&entry) {
+                                *count -= 1;
+                                if *count == 0 {
+                                    held.remove(&entry);
+                                }
+                            }
                         }
                     }
                 }
             }
+            while let Some(entry) = held.keys().next().copied() {
+                prop_assert_eq!(heap.pop(), Some(entry));
+                if let Some(count) = held.get_mut(&entry) {
+                    *count -= 1;
+                    if *count == 0 {
+                        held.remove(&entry);
+                    }
+                }
+            }
+            prop_assert_eq!(heap.pop(), None);
         }
+    }
+
+    #[test]
+    fn costs_pop_in_order_of_value() {
+        let mut heap = RadixHeap::new();
+        for (cost, party) in [(2.5f64, 3u32), (0.0, 0), (1e-300, 7), (2.5, 1), (f64::MAX, 2)] {
+            heap.push(cost.to_bits(), party);
+        }
+        let order: Vec<u32> = std::iter::from_fn(|| heap.pop()).map(|e| e.1).collect();
+        assert_eq!(order, [0, 7, 1, 3, 2]);
     }
 }
