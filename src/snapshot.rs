@@ -229,9 +229,7 @@ impl Snapshot {
         let has_trust = |edge: u32, direction: u8| {
             let index = petgraph::stable_graph::EdgeIndex::new(edge as usize);
             graph.edge_weight(index).is_some_and(|r| {
-                r.trust
-                    .get(usize::from(direction))
-                    .is_some_and(|t| t.get().is_some())
+                r.trust.get(usize::from(direction)).is_some_and(|t| t.is_some())
                     || (r.has_extra
                         && model
                             .extras
@@ -310,7 +308,14 @@ impl Snapshot {
             let Some((a, b)) = ends(e.source().index(), e.target().index()) else {
                 continue;
             };
-            let declared = |direction: usize| e.weight().trust.get(direction).and_then(|t| t.get());
+            let declared = |direction: usize| {
+                e.weight().trust.get(direction)?.get(|| {
+                    model
+                        .extras
+                        .get(&id)
+                        .and_then(|x| x.absolute.get(direction).copied().flatten())
+                })
+            };
             let (forward, back) = (
                 has_trust(id, 0) || observed(a, b),
                 has_trust(id, 1) || observed(b, a),
@@ -612,7 +617,7 @@ impl Snapshot {
 /// weight then holds whole: `from_score(p)` projects to exactly `p`, as `1 - p - (1 - p)`
 /// is exactly 0 in floating point.
 fn is_score(opinion: Option<Opinion>) -> bool {
-    opinion.is_some_and(|o| Opinion::from_score(o.projected()).ok() == Some(o))
+    opinion.is_some_and(|o| o.is_score())
 }
 
 /// A declared opinion fused with the evidence of the source's observations of the

@@ -101,13 +101,19 @@ impl CsvOptions {
 /// (`0`, `17`, not `017`), as network tools number nodes, index an array when they are
 /// not far beyond the number of keys; keys of up to 15 bytes are packed into an
 /// integer held inline in a hash table; longer ones are kept as strings. A lookup in
-/// the array or the packed table touches no memory beyond it.
+/// the array or the packed table touches no memory beyond it. While the numbered keys
+/// come as a run `k, k + 1, ...` with indices rising with them, as members files
+/// numbered in order do, a number in the run is its index plus a constant, and its
+/// lookup touches no memory at all.
 #[derive(Default)]
 struct KeyMap {
     numbered: Vec<u32>,
     short: HashMap<u128, u32>,
     long: HashMap<Box<str>, u32>,
     count: usize,
+    /// The run of numbered keys kept without the array: `(first number, index minus
+    /// number, length)`; `None` once the numbered keys left a run.
+    run: Option<(usize, i64, usize)>,
 }
 
 impl KeyMap {
@@ -140,14 +146,28 @@ impl KeyMap {
         if let Some(n) = KeyMap::number(key)
             && n < 4 * self.count + 1024
         {
-            if n >= self.numbered.len() {
-                self.numbered
-                    .resize((n + 1).max(self.numbered.len() * 5 / 4), u32::MAX);
+            let offset = i64::from(index) - n as i64;
+            match &mut self.run {
+                None if self.numbered.is_empty() => {
+                    self.run = Some((n, offset, 1));
+                    return;
+                }
+                Some((first, o, length)) if *o == offset && n == *first + *length => {
+                    *length += 1;
+                    return;
+                }
+                Some((first, o, length)) => {
+                    // The run ends: its keys go to the array, as the others do.
+                    let (first, o, length) = (*first, *o, *length);
+                    self.run = None;
+                    for m in first..first + length {
+                        self.place(m, (m as i64 + o) as u32);
+                    }
+                }
+                None => {}
             }
-            if let Some(slot) = self.numbered.get_mut(n) {
-                *slot = index;
-                return;
-            }
+            self.place(n, index);
+            return;
         }
         match KeyMap::pack(key) {
             Some(packed) => self.short.insert(packed, index),
@@ -155,12 +175,30 @@ impl KeyMap {
         };
     }
 
+    /// Puts a numbered key in the array.
+    fn place(&mut self, n: usize, index: u32) {
+        if n >= self.numbered.len() {
+            self.numbered
+                .resize((n + 1).max(self.numbered.len() * 5 / 4), u32::MAX);
+        }
+        if let Some(slot) = self.numbered.get_mut(n) {
+            *slot = index;
+        }
+    }
+
     fn get(&self, key: &str) -> Option<u32> {
-        if let Some(n) = KeyMap::number(key)
-            && let Some(&index) = self.numbered.get(n)
-            && index != u32::MAX
-        {
-            return Some(index);
+        if let Some(n) = KeyMap::number(key) {
+            if let Some((first, offset, length)) = self.run
+                && n >= first
+                && n < first + length
+            {
+                return u32::try_from(n as i64 + offset).ok();
+            }
+            if let Some(&index) = self.numbered.get(n)
+                && index != u32::MAX
+            {
+                return Some(index);
+            }
         }
         match KeyMap::pack(key) {
             Some(packed) => self.short.get(&packed).copied(),
@@ -483,9 +521,37 @@ mod tests {
         for missing in ["1", "17", "00", "", "a-key-longer-than-fifteen-bytez", "8"] {
             assert_eq!(map.get(missing), None, "{missing}");
         }
-        // Plain small numbers index the array; the far one and the padded one do not.
+        // Plain small numbers index the array (0 and 7 left the run 0, 1, ...); the
+        // far one and the padded one do not.
+        assert!(map.run.is_none());
         assert_eq!(map.numbered.len(), 8);
         assert_eq!(map.short.len(), 4);
         assert_eq!(map.long.len(), 1);
+    }
+
+    #[test]
+    fn a_run_of_numbers_needs_no_array_until_it_breaks() {
+        let mut map = KeyMap::default();
+        map.insert("acme", 0);
+        for n in 0..1000u32 {
+            map.insert(&n.to_string(), n + 1);
+        }
+        assert!(map.numbered.is_empty());
+        assert_eq!(map.run, Some((0, 1, 1000)));
+        for n in 0..1000u32 {
+            assert_eq!(map.get(&n.to_string()), Some(n + 1));
+        }
+        assert_eq!(map.get("1000"), None);
+        assert_eq!(map.get("acme"), Some(0));
+        // A number out of the run moves the run to the array, and every key stays.
+        map.insert("5000", 1001);
+        map.insert("1000", 1002);
+        assert!(map.run.is_none());
+        for n in 0..1000u32 {
+            assert_eq!(map.get(&n.to_string()), Some(n + 1), "{n}");
+        }
+        assert_eq!(map.get("5000"), Some(1001));
+        assert_eq!(map.get("1000"), Some(1002));
+        assert_eq!(map.get("1001"), None);
     }
 }

@@ -9,8 +9,8 @@ use petgraph::stable_graph::EdgeIndex;
 use crate::error::{Error, ErrorKind};
 use crate::model::{
     Activity, Channel, ChannelId, Constituent, ConstituentId, ContextOpinion, Entry, Model, Observation,
-    ObservationKey, OpinionSlot, Organization, Ownership, PartyData, PartyId, RelExtra, RelRecord,
-    Relationship, Role, ValueFlow, node,
+    ObservationKey, Organization, Ownership, PartyData, PartyId, RelExtra, RelRecord, Relationship, Role,
+    TrustSlot, ValueFlow, node,
 };
 use crate::money::Money;
 
@@ -324,17 +324,22 @@ impl Model {
                 }
             }
             contexts.sort_by_key(|c| (c.direction, c.context));
-            let extra = (rel.cost.is_some() || !contexts.is_empty()).then(|| RelExtra {
-                cost: rel.cost.map(Money::amount),
-                contexts,
-            });
             let [t0, t1] = &rel.trust;
+            let ((s0, x0), (s1, x1)) = (TrustSlot::new(t0.absolute), TrustSlot::new(t1.absolute));
+            let extra =
+                (rel.cost.is_some() || !contexts.is_empty() || x0.is_some() || x1.is_some()).then(|| {
+                    RelExtra {
+                        cost: rel.cost.map(Money::amount),
+                        absolute: [x0, x1],
+                        contexts,
+                    }
+                });
             let record = RelRecord {
                 serial: 0,
                 kind: rel.kind,
                 desired: rel.desired,
                 has_extra: extra.is_some(),
-                trust: [OpinionSlot::new(t0.absolute), OpinionSlot::new(t1.absolute)],
+                trust: [s0, s1],
             };
             Ok((record, extra))
         })()

@@ -29,7 +29,7 @@ pub use link::{
 pub(crate) use check::contexts as check_contexts;
 pub(crate) use check::key as check_key;
 pub(crate) use ids::{Entry, Slot};
-pub(crate) use store::{Arena, ContextOpinion, KeyIndex, OpinionSlot, RelExtra, RelRecord};
+pub(crate) use store::{Arena, ContextOpinion, KeyIndex, RelExtra, RelRecord, TrustSlot};
 
 /// A party as stored on a graph node.
 #[derive(Debug, Clone)]
@@ -513,8 +513,7 @@ impl Model {
     /// Indexes an entity, already stored, under its key.
     fn index_key(&mut self, entry: Entry) {
         let (g, c, a, f) = (&self.graph, &self.channels, &self.activities, &self.flows);
-        let key_of = |e| entry_key(g, c, a, f, e);
-        self.keys.insert(key_of(entry), entry, key_of);
+        self.keys.insert(entry_key(g, c, a, f, entry), entry);
     }
 
     /// Drops an entity, still stored, from the key index.
@@ -1321,15 +1320,23 @@ impl Model {
                 return Err(too_many_relationships());
             }
             let serial = store::next_serial(&mut self.rel_serial, "relationship")?;
+            let ((s0, x0), (s1, x1)) = (TrustSlot::new(t0), TrustSlot::new(t1));
+            let extra = (x0.is_some() || x1.is_some()).then(|| RelExtra {
+                absolute: [x0, x1],
+                ..RelExtra::default()
+            });
             let record = RelRecord {
                 serial,
                 kind,
                 desired: None,
-                has_extra: false,
-                trust: [OpinionSlot::new(t0), OpinionSlot::new(t1)],
+                has_extra: extra.is_some(),
+                trust: [s0, s1],
             };
             let edge = self.graph.add_edge(node(a.slot()), node(b.slot()), record);
             self.edge_slots = self.edge_slots.max(edge.index() + 1);
+            if let Some(extra) = extra {
+                self.extras.insert(edge.index() as u32, extra);
+            }
         }
         Ok(())
     }
@@ -1364,22 +1371,26 @@ impl Model {
             unreachable!("an edge always joins two live parties")
         };
         let currency = self.settings.currency;
-        let mut trust = [
-            TrustProfile {
-                absolute: record.trust[0].get(),
-                contexts: BTreeMap::new(),
-            },
-            TrustProfile {
-                absolute: record.trust[1].get(),
-                contexts: BTreeMap::new(),
-            },
-        ];
-        let mut cost = None;
         let extra = if record.has_extra {
             self.extras.get(&(edge.index() as u32))
         } else {
             None
         };
+        let absolute = |d: usize| {
+            let slot = record.trust.get(d).copied().unwrap_or(TrustSlot::NONE);
+            slot.get(|| extra.and_then(|x| x.absolute.get(d).copied().flatten()))
+        };
+        let mut trust = [
+            TrustProfile {
+                absolute: absolute(0),
+                contexts: BTreeMap::new(),
+            },
+            TrustProfile {
+                absolute: absolute(1),
+                contexts: BTreeMap::new(),
+            },
+        ];
+        let mut cost = None;
         if let Some(extra) = extra {
             cost = extra.cost.map(|c| crate::Money::new(c, currency));
             for c in &extra.contexts {
@@ -1873,7 +1884,12 @@ impl Model {
         {
             return Some(found.opinion);
         }
-        record.trust.get(usize::from(direction)).and_then(|t| t.get())
+        let d = usize::from(direction);
+        record.trust.get(d)?.get(|| {
+            self.extras
+                .get(&link.edge())
+                .and_then(|x| x.absolute.get(d).copied().flatten())
+        })
     }
 
     /// Drops what was derived from the model (the analysis snapshot): called by every
@@ -1903,8 +1919,7 @@ impl Model {
     pub(crate) fn reserve(&mut self, parties: usize, relationships: usize) {
         self.graph.reserve_exact_nodes(parties);
         self.graph.reserve_exact_edges(relationships);
-        let (g, c, a, f) = (&self.graph, &self.channels, &self.activities, &self.flows);
-        self.keys.reserve(parties, |e| entry_key(g, c, a, f, e));
+        self.keys.reserve(parties);
     }
 
     pub(crate) fn key_count(&self) -> usize {

@@ -124,20 +124,41 @@ impl<T: Clone> Arena<T> {
     }
 }
 
-/// An optional opinion in three `f64`s: a NaN belief means "none". Saves the eight
-/// bytes an `Option<Opinion>` would take, twice per relationship.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct OpinionSlot([f64; 3]);
+/// Absolute trust in one direction of a relationship, in eight bytes: none; the
+/// dogmatic opinion of a score ([`Opinion::from_score`]), held as the score, as imports
+/// of scored edges make; or any other opinion, held in the relationship's [`RelExtra`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TrustSlot(u64);
 
-impl OpinionSlot {
-    pub(crate) const NONE: OpinionSlot = OpinionSlot([f64::NAN, 0.0, 0.0]);
+impl TrustSlot {
+    pub(crate) const NONE: TrustSlot = TrustSlot(u64::MAX);
+    /// An opinion the side table holds.
+    const EXTRA: TrustSlot = TrustSlot(u64::MAX - 1);
 
-    pub(crate) fn new(opinion: Option<Opinion>) -> OpinionSlot {
-        opinion.map_or(OpinionSlot::NONE, |o| OpinionSlot(o.to_parts()))
+    /// The slot for an opinion, and the opinion again when the side table must hold it.
+    pub(crate) fn new(opinion: Option<Opinion>) -> (TrustSlot, Option<Opinion>) {
+        match opinion {
+            None => (TrustSlot::NONE, None),
+            // A score's sign bit is clear: its bits are below both tags.
+            Some(o) if o.is_score() && o.belief().to_bits() >> 63 == 0 => {
+                (TrustSlot(o.belief().to_bits()), None)
+            }
+            Some(o) => (TrustSlot::EXTRA, Some(o)),
+        }
     }
 
-    pub(crate) fn get(self) -> Option<Opinion> {
-        (!self.0[0].is_nan()).then(|| Opinion::from_parts(self.0))
+    /// The opinion; `extra` reads the side table's for this direction.
+    pub(crate) fn get(self, extra: impl FnOnce() -> Option<Opinion>) -> Option<Opinion> {
+        match self {
+            TrustSlot::NONE => None,
+            TrustSlot::EXTRA => extra(),
+            TrustSlot(bits) => Opinion::from_score(f64::from_bits(bits)).ok(),
+        }
+    }
+
+    /// Whether there is an opinion.
+    pub(crate) fn is_some(self) -> bool {
+        self != TrustSlot::NONE
     }
 }
 
@@ -151,17 +172,21 @@ pub(crate) struct ContextOpinion {
     pub(crate) opinion: Opinion,
 }
 
-/// What few relationships carry: a cost, context opinions.
+/// What few relationships carry: a cost, context opinions, absolute opinions other
+/// than a score's.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RelExtra {
     pub(crate) cost: Option<Decimal>,
+    /// The absolute opinions whose [`TrustSlot`] is held here, by direction.
+    pub(crate) absolute: [Option<Opinion>; 2],
     /// Sorted by (direction, context).
     pub(crate) contexts: Vec<ContextOpinion>,
 }
 
 /// A relationship as stored on a graph edge (the edge knows the two parties).
-/// Kept small, 56 bytes: a model may hold millions. Costs and context opinions, which
-/// few relationships carry, live in a side table keyed by the edge.
+/// Kept small, 24 bytes: a model may hold millions. Costs, context opinions and
+/// absolute opinions other than scores, which few relationships carry, live in a side
+/// table keyed by the edge.
 #[derive(Debug, Clone)]
 pub(crate) struct RelRecord {
     pub(crate) serial: u32,
@@ -170,42 +195,44 @@ pub(crate) struct RelRecord {
     /// Whether the side table holds a [`RelExtra`] for this edge.
     pub(crate) has_extra: bool,
     /// Absolute trust: [first in second, second in first].
-    pub(crate) trust: [OpinionSlot; 2],
+    pub(crate) trust: [TrustSlot; 2],
 }
 
 /// The key index: ids only, hashed by the key of the entity they name, so that no key
-/// is stored twice. The caller supplies how to read an entry's key.
+/// is stored twice; each id is kept with its key's hash, so that growing the table
+/// never reads a key again. The caller supplies how to read an entry's key.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct KeyIndex {
-    table: HashTable<Entry>,
+    table: HashTable<(u64, Entry)>,
     state: RandomState,
 }
 
 impl KeyIndex {
     pub(crate) fn get<'a>(&self, key: &str, key_of: impl Fn(Entry) -> &'a str) -> Option<Entry> {
+        let hash = self.state.hash_one(key);
         self.table
-            .find(self.state.hash_one(key), |e| key_of(*e) == key)
-            .copied()
+            .find(hash, |(h, e)| *h == hash && key_of(*e) == key)
+            .map(|(_, e)| *e)
     }
 
-    /// Indexes `entry` under `key`; the entities already indexed must be readable
-    /// through `key_of`, as the table may rehash them.
-    pub(crate) fn insert<'a>(&mut self, key: &str, entry: Entry, key_of: impl Fn(Entry) -> &'a str) {
-        let state = &self.state;
-        self.table
-            .insert_unique(state.hash_one(key), entry, |e| state.hash_one(key_of(*e)));
+    /// Indexes `entry` under `key`.
+    pub(crate) fn insert(&mut self, key: &str, entry: Entry) {
+        let hash = self.state.hash_one(key);
+        self.table.insert_unique(hash, (hash, entry), |(h, _)| *h);
     }
 
     /// Drops `entry`, indexed under `key`.
     pub(crate) fn remove(&mut self, key: &str, entry: Entry) {
-        if let Ok(found) = self.table.find_entry(self.state.hash_one(key), |e| *e == entry) {
+        if let Ok(found) = self
+            .table
+            .find_entry(self.state.hash_one(key), |(_, e)| *e == entry)
+        {
             found.remove();
         }
     }
 
-    pub(crate) fn reserve<'a>(&mut self, additional: usize, key_of: impl Fn(Entry) -> &'a str) {
-        let state = &self.state;
-        self.table.reserve(additional, |e| state.hash_one(key_of(*e)));
+    pub(crate) fn reserve(&mut self, additional: usize) {
+        self.table.reserve(additional, |(h, _)| *h);
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -250,8 +277,34 @@ mod tests {
     #[test]
     fn relationship_record_stays_small() {
         // The memory budget per relationship (examples/memory.rs) rests on this size.
-        assert_eq!(std::mem::size_of::<RelRecord>(), 56);
-        assert_eq!(std::mem::size_of::<Option<RelRecord>>(), 56);
+        assert_eq!(std::mem::size_of::<RelRecord>(), 24);
+        assert_eq!(std::mem::size_of::<Option<RelRecord>>(), 24);
+    }
+
+    #[test]
+    fn scores_are_held_in_the_slot_and_other_opinions_beside_it() {
+        for score in [0.0, 1e-300, 0.05, 0.1, 1.0 / 3.0, 0.5, 0.9999, 1.0] {
+            let opinion = Opinion::from_score(score).unwrap();
+            let (slot, extra) = TrustSlot::new(Some(opinion));
+            assert_eq!(extra, None, "{score}");
+            let back = slot.get(|| unreachable!("a score needs no side table")).unwrap();
+            assert_eq!(
+                back.to_parts().map(f64::to_bits),
+                opinion.to_parts().map(f64::to_bits)
+            );
+        }
+        let uncertain = Opinion::new(0.5, 0.2, 0.3, 0.5).unwrap();
+        let shifted = Opinion::new(0.7, 0.3, 0.0, 0.4).unwrap();
+        let negative_zero = Opinion::from_score(-0.0).unwrap();
+        for other in [uncertain, shifted, negative_zero] {
+            let (slot, extra) = TrustSlot::new(Some(other));
+            assert_eq!(extra, Some(other));
+            assert!(slot.is_some());
+            assert_eq!(slot.get(|| extra), Some(other));
+        }
+        let (none, extra) = TrustSlot::new(None);
+        assert!(!none.is_some() && extra.is_none());
+        assert_eq!(none.get(|| Some(uncertain)), None);
     }
 
     #[test]

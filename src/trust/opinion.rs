@@ -364,13 +364,15 @@ impl Opinion {
     }
 
     /// The three stored numbers `(b, d, a)`, for compact storage.
-    pub(crate) fn to_parts(self) -> [f64; 3] {
-        [self.b, self.d, self.a]
+    /// Whether this is exactly [`Opinion::from_score`] of its belief, bit for bit: a
+    /// dogmatic opinion with base rate 1/2, which a score holds whole.
+    pub(crate) fn is_score(&self) -> bool {
+        Opinion::from_score(self.b)
+            .is_ok_and(|s| s.to_parts().map(f64::to_bits) == self.to_parts().map(f64::to_bits))
     }
 
-    /// Rebuilds from [`Opinion::to_parts`].
-    pub(crate) fn from_parts([b, d, a]: [f64; 3]) -> Opinion {
-        Opinion { b, d, a }
+    pub(crate) fn to_parts(self) -> [f64; 3] {
+        [self.b, self.d, self.a]
     }
 }
 
