@@ -240,7 +240,12 @@ impl Snapshot {
         // Directed edges, placed by a counting sort on the source in two walks of the
         // relationships in order (no list of edges in between): each row keeps
         // relationship order, then observation order, deterministically.
+        // With no vacant node slot, a node's dense index is its own.
+        let identity = parties.len() == bound;
         let ends = |source: usize, target: usize| {
+            if identity {
+                return Some((source as u32, target as u32));
+            }
             let a = dense.get(source).copied().unwrap_or(u32::MAX);
             let b = dense.get(target).copied().unwrap_or(u32::MAX);
             (a != u32::MAX && b != u32::MAX).then_some((a, b))
@@ -320,11 +325,18 @@ impl Snapshot {
                 has_trust(id, 0) || observed(a, b),
                 has_trust(id, 1) || observed(b, a),
             );
+            // A score is its own weight, when no evidence is fused into it.
+            let score = |direction: usize| {
+                let slot = e.weight().trust.get(direction)?;
+                evidence.is_empty().then(|| slot.score()).flatten()
+            };
             if forward {
-                place(a, b, Link::new(id, false), absolute(declared(0), a, b));
+                let weight = score(0).unwrap_or_else(|| absolute(declared(0), a, b));
+                place(a, b, Link::new(id, false), weight);
             }
             if back {
-                place(b, a, Link::new(id, true), absolute(declared(1), b, a));
+                let weight = score(1).unwrap_or_else(|| absolute(declared(1), b, a));
+                place(b, a, Link::new(id, true), weight);
             }
             if !forward && !back {
                 untrusted.push((a, b));

@@ -2,75 +2,70 @@
 //! algorithm: every key pushed is at least the last key popped, as path costs only
 //! grow along a path. Non-negative `f64` costs order as their bit patterns do.
 //!
-//! Entries live in 65 buckets by the highest bit in which their key differs from the
-//! last key popped; a pop that finds the first bucket empty takes the next non-empty
-//! one, whose least key becomes the last, and spreads its entries over lower buckets.
-//! Each entry moves down at most 64 times, and pushes and most pops touch only the end
-//! of a list: no random access into a heap array, which is what an indexed binary
-//! heap costs on millions of parties. A party improved on is pushed again; the caller
-//! skips the entries it has settled. Of equal keys the lower index pops first, so the
-//! order of pops is fully determined by the entries.
+//! Entries live in 64 lists by the highest bit in which their key differs from the
+//! last key popped; those at the last key wait in a binary heap by index. A pop that
+//! finds none at the last key takes the first non-empty list, whose least key becomes
+//! the last, and spreads its entries over lower lists. Each entry moves down at most
+//! 64 times, and most pushes and pops touch only the end of a list: no random access
+//! into a heap array, which is what an indexed binary heap costs on millions of
+//! parties. A party improved on is pushed again; the caller skips the entries it has
+//! settled. Of equal keys the lower index pops first, so the order of pops is fully
+//! determined by the entries.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 /// The heap.
 pub(crate) struct RadixHeap {
     /// The last key popped (0 before any).
     last: u64,
-    /// `buckets[0]`: the entries whose key is `last`, by descending index (the least
-    /// pops from the end). `buckets[i]`: those whose highest bit differing from `last`
-    /// is bit `i - 1`.
-    buckets: [Vec<(u64, u32)>; 65],
+    /// The parties whose key is `last`, least index on top.
+    equal: BinaryHeap<Reverse<u32>>,
+    /// `buckets[i]`: the entries whose highest bit differing from `last` is bit `i`.
+    buckets: [Vec<(u64, u32)>; 64],
 }
 
 impl RadixHeap {
     pub(crate) fn new() -> RadixHeap {
         RadixHeap {
             last: 0,
-            buckets: [(); 65].map(|()| Vec::new()),
+            equal: BinaryHeap::new(),
+            buckets: [(); 64].map(|()| Vec::new()),
         }
     }
 
-    fn bucket(&self, key: u64) -> usize {
-        (u64::BITS - (key ^ self.last).leading_zeros()) as usize
+    /// Where an entry goes: `None` for the parties at the last key.
+    fn bucket(&self, key: u64) -> Option<usize> {
+        (u64::BITS - 1).checked_sub((key ^ self.last).leading_zeros()).map(|b| b as usize)
     }
 
     /// Adds `party` under `key`. A key below the last popped one (which a caller
     /// pushing path costs never has) counts as equal to it.
     pub(crate) fn push(&mut self, key: u64, party: u32) {
         let key = key.max(self.last);
-        let bucket = self.bucket(key);
-        if let Some(list) = self.buckets.get_mut(bucket) {
-            if bucket == 0 {
-                let at = list.partition_point(|e| e.1 > party);
-                list.insert(at, (key, party));
-            } else {
-                list.push((key, party));
-            }
+        match self.bucket(key).and_then(|b| self.buckets.get_mut(b)) {
+            Some(list) => list.push((key, party)),
+            None => self.equal.push(Reverse(party)),
         }
     }
 
     /// Removes and returns the least `(key, party)`.
     pub(crate) fn pop(&mut self) -> Option<(u64, u32)> {
-        if self.buckets.first().is_some_and(Vec::is_empty) {
+        if self.equal.is_empty() {
             let next = self.buckets.iter().position(|b| !b.is_empty())?;
             let mut moving = std::mem::take(self.buckets.get_mut(next)?);
             self.last = moving.iter().map(|e| e.0).min()?;
-            // Every entry lands in a bucket below `next`: they agree with the new
-            // last key on all bits above bit `next - 1`, and on that bit too.
-            for &entry in &moving {
-                let bucket = self.bucket(entry.0);
-                if let Some(list) = self.buckets.get_mut(bucket) {
-                    list.push(entry);
-                }
+            // Every entry lands below bucket `next`: it agrees with the new last key on
+            // every bit above bit `next`, and on that bit too.
+            for &(key, party) in &moving {
+                self.push(key, party);
             }
             moving.clear();
             if let Some(slot) = self.buckets.get_mut(next) {
                 *slot = moving;
             }
-            if let Some(equal) = self.buckets.first_mut() {
-                equal.sort_unstable_by_key(|e| std::cmp::Reverse(e.1));
-            }
         }
-        self.buckets.first_mut()?.pop()
+        self.equal.pop().map(|Reverse(party)| (self.last, party))
     }
 }
 
@@ -122,6 +117,21 @@ mod tests {
             }
             prop_assert_eq!(heap.pop(), None);
         }
+    }
+
+    #[test]
+    fn many_equal_keys_pop_by_index_in_n_log_n() {
+        // Edges of trust 1 add no cost: a party may push a million at its own key.
+        let mut heap = RadixHeap::new();
+        heap.push(5, 0);
+        assert_eq!(heap.pop(), Some((5, 0)));
+        for party in 1..1_000_000u32 {
+            heap.push(5, party);
+        }
+        for party in 1..1_000_000u32 {
+            assert_eq!(heap.pop(), Some((5, party)));
+        }
+        assert_eq!(heap.pop(), None);
     }
 
     #[test]

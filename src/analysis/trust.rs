@@ -655,13 +655,14 @@ impl Model {
             let ui = u as usize;
             let cu = cost.get(ui).copied().unwrap_or(f64::INFINITY);
             // A party improved on was pushed again: its entries of higher cost come
-            // after its best one, and are passed over. (An entry pushed again at the
-            // same cost, when a tie is broken, scans the row again to no effect.)
+            // after its best one, and are passed over; so is an entry pushed again at
+            // the same cost when a tie was broken, once the party is settled.
             if key != cu.to_bits() {
                 continue;
             }
-            if let Some(x) = done.get_mut(ui) {
-                *x = true;
+            match done.get_mut(ui) {
+                Some(x) if !*x => *x = true,
+                _ => continue,
             }
             if favouring && u != source {
                 let (before, k) = last.get(ui).copied().unwrap_or((u32::MAX, u32::MAX));

@@ -156,6 +156,11 @@ impl TrustSlot {
         }
     }
 
+    /// The score, when the slot holds one (whose opinion is `from_score` of it).
+    pub(crate) fn score(self) -> Option<f64> {
+        (self.0 >> 63 == 0).then(|| f64::from_bits(self.0))
+    }
+
     /// Whether there is an opinion.
     pub(crate) fn is_some(self) -> bool {
         self != TrustSlot::NONE
@@ -288,6 +293,7 @@ mod tests {
             let (slot, extra) = TrustSlot::new(Some(opinion));
             assert_eq!(extra, None, "{score}");
             let back = slot.get(|| unreachable!("a score needs no side table")).unwrap();
+            assert_eq!(slot.score().map(f64::to_bits), Some(score.to_bits()));
             assert_eq!(
                 back.to_parts().map(f64::to_bits),
                 opinion.to_parts().map(f64::to_bits)
@@ -299,7 +305,7 @@ mod tests {
         for other in [uncertain, shifted, negative_zero] {
             let (slot, extra) = TrustSlot::new(Some(other));
             assert_eq!(extra, Some(other));
-            assert!(slot.is_some());
+            assert!(slot.is_some() && slot.score().is_none());
             assert_eq!(slot.get(|| extra), Some(other));
         }
         let (none, extra) = TrustSlot::new(None);

@@ -28,12 +28,13 @@ pub(crate) struct Problem<'a> {
 }
 
 /// Power iteration from `t = p` until the L1 change falls below the tolerance.
-/// Costs O(iterations × (nodes + edges)) time and O(nodes) memory beyond the graph:
-/// the iterations needed grow as `ln(tolerance) / ln(1 - a)`. Each iteration pushes
-/// every source's trust along its row, the sources split in [`PARTS`] fixed parts of
-/// about equal edges, each part summing into its own scores, spread over the available
-/// cores; a score is then the parts' sums added in part order. Every sum runs in one
-/// order: the scores do not depend on the number of cores.
+/// Costs O(iterations × (nodes + edges)) time and O(nodes + edges) memory beyond the
+/// graph: the iterations needed grow as `ln(tolerance) / ln(1 - a)`. The edges are
+/// laid out once by target, with each source's normalized local trust; each
+/// iteration then pulls every party's score from its sources, the parties split in
+/// [`PARTS`] fixed parts of about equal edges, the second on a thread of its own when
+/// there is a second core. Every sum runs in one order: the scores do not depend on
+/// the number of cores.
 pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
     let n = problem.pre_trust.len();
     let keep = 1.0 - problem.alpha;
@@ -54,62 +55,90 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
         }
     }
     let edges = problem.targets.len();
-    // Parts of about equal edges, fixed whatever the machine.
-    let mut parts: Vec<std::ops::Range<usize>> = Vec::with_capacity(PARTS);
+    // The edges by target, each with its source and its source's normalized local
+    // trust (a counting sort on the target; sources in order within each target).
+    let mut in_offsets = vec![0u32; n + 1];
+    for &j in problem.targets {
+        if let Some(o) = in_offsets.get_mut(j as usize + 1) {
+            *o += 1;
+        }
+    }
+    crate::snapshot::running_sums(&mut in_offsets);
+    let mut fill = in_offsets.clone();
+    let mut in_edges = vec![(0u32, 0.0f64); edges];
+    for (i, &sum) in sums.iter().enumerate() {
+        if sum <= 0.0 {
+            continue;
+        }
+        let (start, end) = bounds(problem.offsets, i);
+        let targets = problem.targets.get(start..end).unwrap_or_default();
+        let weights = problem.weights.get(start..end).unwrap_or_default();
+        for (&j, &w) in targets.iter().zip(weights) {
+            if let Some(at) = fill.get_mut(j as usize)
+                && let Some(slot) = in_edges.get_mut(*at as usize)
+            {
+                *slot = (i as u32, w.max(0.0) / sum);
+                *at += 1;
+            }
+        }
+    }
+    drop(fill);
+    // Targets in parts of about equal edges, fixed whatever the machine.
+    let mut parts: [std::ops::Range<usize>; PARTS] = [(); PARTS].map(|()| 0..0);
     let mut first = 0;
-    for part in 1..=PARTS {
+    for (part, range) in (1..=PARTS).zip(&mut parts) {
         let mut last = first;
         while last < n
-            && (part == PARTS
-                || (problem.offsets.get(last).copied().unwrap_or(0) as usize) < edges * part / PARTS)
+            && (part == PARTS || (in_offsets.get(last).copied().unwrap_or(0) as usize) < edges * part / PARTS)
         {
             last += 1;
         }
-        parts.push(first..last);
+        *range = first..last;
         first = last;
     }
     let mut t = problem.pre_trust.to_vec();
+    let mut next = vec![0.0f64; n];
     let mut residual = f64::INFINITY;
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     for iteration in 1..=problem.max_iterations {
         let dangling: f64 = dangling_rows
             .iter()
             .map(|&i| t.get(i).copied().unwrap_or(0.0))
             .sum();
         let t_now = &t;
-        let sums = &sums;
-        let spread = |range: &std::ops::Range<usize>| {
-            let mut received = vec![0.0f64; n];
-            for i in range.clone() {
-                let sum = sums.get(i).copied().unwrap_or(0.0);
-                let ti = t_now.get(i).copied().unwrap_or(0.0);
-                if sum <= 0.0 || ti == 0.0 {
-                    continue;
-                }
-                let share = ti / sum;
-                let (start, end) = bounds(problem.offsets, i);
-                let targets = problem.targets.get(start..end).unwrap_or_default();
-                let weights = problem.weights.get(start..end).unwrap_or_default();
-                for (&j, &w) in targets.iter().zip(weights) {
-                    if let Some(r) = received.get_mut(j as usize) {
-                        *r += share * w.max(0.0);
-                    }
-                }
+        let (in_offsets, in_edges) = (&in_offsets, &in_edges);
+        // Each target's new score, pulled from its sources; the part's L1 change.
+        let pull = |range: &std::ops::Range<usize>, next: &mut [f64]| {
+            let mut change = 0.0;
+            let pre_trust = problem.pre_trust.get(range.clone()).unwrap_or_default();
+            let old = t_now.get(range.clone()).unwrap_or_default();
+            for (((j, x), &p), &before) in range.clone().zip(next.iter_mut()).zip(pre_trust).zip(old) {
+                let (start, end) = bounds(in_offsets, j);
+                let received: f64 = in_edges
+                    .get(start..end)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&(i, w)| t_now.get(i as usize).copied().unwrap_or(0.0) * w)
+                    .sum();
+                *x = keep * (received + dangling * p) + problem.alpha * p;
+                change += (*x - before).abs();
             }
-            received
+            change
         };
-        // Threads pay only on large graphs; the scores are the same either way.
-        let received: Vec<Vec<f64>> = if edges >= PARALLEL_EDGES {
-            crate::analysis::in_parallel(&parts, spread)
+        let [p0, p1] = &parts;
+        let (n0, n1) = next.split_at_mut(p0.len());
+        // A thread pays only on large graphs; the scores are the same either way.
+        let (c0, c1) = if edges >= PARALLEL_EDGES && threads > 1 {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| pull(p1, n1));
+                let c0 = pull(p0, n0);
+                (c0, other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            })
         } else {
-            parts.iter().map(spread).collect()
+            (pull(p0, n0), pull(p1, n1))
         };
-        residual = 0.0;
-        for (j, (x, &p)) in t.iter_mut().zip(problem.pre_trust).enumerate() {
-            let spread: f64 = received.iter().map(|r| r.get(j).copied().unwrap_or(0.0)).sum();
-            let new = keep * (spread + dangling * p) + problem.alpha * p;
-            residual += (new - *x).abs();
-            *x = new;
-        }
+        residual = c0 + c1;
+        std::mem::swap(&mut t, &mut next);
         if residual < problem.tolerance {
             return Ok(Solution {
                 scores: t,
