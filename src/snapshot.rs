@@ -37,6 +37,13 @@ impl Link {
     }
 }
 
+/// What a walk of the relationships is told of each: its graph edge, its record, its
+/// two parties (dense), and whether the first trusts the second and the reverse.
+type Visit<'a> = dyn FnMut(u32, &crate::model::RelRecord, u32, u32, bool, bool) + 'a;
+
+/// Relationships from which building a snapshot is worth two threads.
+const PARALLEL_RELATIONSHIPS: usize = 1 << 16;
+
 /// Remarks counted by observations: (observer, subject, context) to (positive, negative).
 type Evidence = HashMap<(u32, u32, Option<u16>), (u64, u64)>;
 
@@ -226,20 +233,19 @@ impl Snapshot {
         said.sort_unstable();
         said.dedup();
         let observed = |a: u32, b: u32| said.binary_search(&(a, b)).is_ok();
-        let has_trust = |edge: u32, direction: u8| {
-            let index = petgraph::stable_graph::EdgeIndex::new(edge as usize);
-            graph.edge_weight(index).is_some_and(|r| {
-                r.trust.get(usize::from(direction)).is_some_and(|t| t.is_some())
-                    || (r.has_extra
-                        && model
-                            .extras
-                            .get(&edge)
-                            .is_some_and(|x| x.contexts.iter().any(|c| c.direction == direction)))
-            })
+        let has_trust = |r: &crate::model::RelRecord, edge: u32, direction: u8| {
+            r.trust.get(usize::from(direction)).is_some_and(|t| t.is_some())
+                || (r.has_extra
+                    && model
+                        .extras
+                        .get(&edge)
+                        .is_some_and(|x| x.contexts.iter().any(|c| c.direction == direction)))
         };
         // Directed edges, placed by a counting sort on the source in two walks of the
         // relationships in order (no list of edges in between): each row keeps
-        // relationship order, then observation order, deterministically.
+        // relationship order, then observation order, deterministically. Rows are
+        // filled in two halves, on two threads when the graph is large: each walks
+        // every relationship and fills its own rows.
         // With no vacant node slot, a node's dense index is its own.
         let identity = parties.len() == bound;
         let ends = |source: usize, target: usize| {
@@ -262,90 +268,127 @@ impl Snapshot {
                 },
             )
             .collect();
-        let mut offsets = vec![0u32; n + 1];
-        let mut count = |a: u32| {
-            if let Some(o) = offsets.get_mut(a as usize + 1) {
-                *o += 1;
+        // Each relationship's two parties and whether each trusts the other.
+        let each = |f: &mut Visit<'_>| {
+            for e in graph.edge_references() {
+                let id = e.id().index() as u32;
+                if let Some((a, b)) = ends(e.source().index(), e.target().index()) {
+                    let r = e.weight();
+                    let forward = has_trust(r, id, 0) || observed(a, b);
+                    let back = has_trust(r, id, 1) || observed(b, a);
+                    f(id, r, a, b, forward, back);
+                }
             }
         };
-        for e in graph.edge_references() {
-            let id = e.id().index() as u32;
-            if let Some((a, b)) = ends(e.source().index(), e.target().index()) {
-                if has_trust(id, 0) || observed(a, b) {
-                    count(a);
+        let parallel = graph.edge_count() >= PARALLEL_RELATIONSHIPS;
+        let mid = (n / 2) as u32;
+        let halves = [0..mid, mid..n as u32];
+        let mut offsets = vec![0u32; n + 1];
+        {
+            // counts[i - rows.start]: the size of row i.
+            let count = |rows: &std::ops::Range<u32>, counts: &mut [u32]| {
+                let mut add = |a: u32| {
+                    if let Some(c) = a.checked_sub(rows.start).and_then(|i| counts.get_mut(i as usize)) {
+                        *c += 1;
+                    }
+                };
+                each(&mut |_, _, a, b, forward, back| {
+                    if forward {
+                        add(a);
+                    }
+                    if back {
+                        add(b);
+                    }
+                });
+                for &(a, _) in &unrelated {
+                    add(a);
                 }
-                if has_trust(id, 1) || observed(b, a) {
-                    count(b);
-                }
-            }
-        }
-        for &(a, _) in &unrelated {
-            count(a);
+            };
+            let (c0, c1) = offsets
+                .get_mut(1..)
+                .unwrap_or_default()
+                .split_at_mut(mid as usize);
+            let [h0, h1] = &halves;
+            crate::analysis::join(parallel, || count(h0, c0), || count(h1, c1));
         }
         running_sums(&mut offsets);
         let total = offsets.last().copied().unwrap_or(0) as usize;
-        let mut fill = offsets.clone();
         let mut targets = vec![0u32; total];
         let mut links = vec![Link::OBSERVED; total];
         let mut absolute_weights = vec![0.0; total];
-        let mut place = |a: u32, b: u32, link: Link, w: f64| {
-            if let Some(at) = fill.get_mut(a as usize) {
-                let k = *at as usize;
-                *at += 1;
-                if let (Some(t), Some(l), Some(x)) =
-                    (targets.get_mut(k), links.get_mut(k), absolute_weights.get_mut(k))
-                {
-                    *t = b;
-                    *l = link;
-                    *x = w;
+        // Fills the rows of one half; says whether every opinion placed is a score's.
+        let fill =
+            |rows: &std::ops::Range<u32>, targets: &mut [u32], links: &mut [Link], weights: &mut [f64]| {
+                let base = offsets.get(rows.start as usize).copied().unwrap_or(0);
+                let mut at: Vec<u32> = offsets
+                    .get(rows.start as usize..rows.end as usize)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|o| o - base)
+                    .collect();
+                let mut scored = true;
+                // The first half also lists the relationships without trust either way.
+                let mut untrusted = Vec::new();
+                let first = rows.start == 0;
+                let mut absolute = |declared: Option<Opinion>, a: u32, b: u32| {
+                    let opinion = with_evidence(&evidence, declared, a, b, None);
+                    scored &= is_score(opinion);
+                    opinion.map_or(0.0, |o| o.projected())
+                };
+                let mut place = |a: u32, b: u32, link: Link, weight: f64| {
+                    if let Some(next) = a.checked_sub(rows.start).and_then(|i| at.get_mut(i as usize)) {
+                        let k = *next as usize;
+                        *next += 1;
+                        if let (Some(t), Some(l), Some(x)) =
+                            (targets.get_mut(k), links.get_mut(k), weights.get_mut(k))
+                        {
+                            *t = b;
+                            *l = link;
+                            *x = weight;
+                        }
+                    }
+                };
+                each(&mut |id, r, a, b, forward, back| {
+                    let declared = |direction: usize| {
+                        r.trust.get(direction)?.get(|| {
+                            model
+                                .extras
+                                .get(&id)
+                                .and_then(|x| x.absolute.get(direction).copied().flatten())
+                        })
+                    };
+                    // A score is its own weight, when no evidence is fused into it.
+                    let score = |direction: usize| {
+                        let slot = r.trust.get(direction)?;
+                        evidence.is_empty().then(|| slot.score()).flatten()
+                    };
+                    if forward && rows.contains(&a) {
+                        let weight = score(0).unwrap_or_else(|| absolute(declared(0), a, b));
+                        place(a, b, Link::new(id, false), weight);
+                    }
+                    if back && rows.contains(&b) {
+                        let weight = score(1).unwrap_or_else(|| absolute(declared(1), b, a));
+                        place(b, a, Link::new(id, true), weight);
+                    }
+                    if first && !forward && !back {
+                        untrusted.push((a, b));
+                    }
+                });
+                for &(a, b) in &unrelated {
+                    if rows.contains(&a) {
+                        place(a, b, Link::OBSERVED, absolute(None, a, b));
+                    }
                 }
-            }
-        };
-        let mut untrusted = Vec::new();
-        let mut scored = true;
-        let mut absolute = |declared: Option<Opinion>, a: u32, b: u32| {
-            let opinion = with_evidence(&evidence, declared, a, b, None);
-            scored &= is_score(opinion);
-            opinion.map_or(0.0, |o| o.projected())
-        };
-        for e in graph.edge_references() {
-            let id = e.id().index() as u32;
-            let Some((a, b)) = ends(e.source().index(), e.target().index()) else {
-                continue;
+                (scored, untrusted)
             };
-            let declared = |direction: usize| {
-                e.weight().trust.get(direction)?.get(|| {
-                    model
-                        .extras
-                        .get(&id)
-                        .and_then(|x| x.absolute.get(direction).copied().flatten())
-                })
-            };
-            let (forward, back) = (
-                has_trust(id, 0) || observed(a, b),
-                has_trust(id, 1) || observed(b, a),
-            );
-            // A score is its own weight, when no evidence is fused into it.
-            let score = |direction: usize| {
-                let slot = e.weight().trust.get(direction)?;
-                evidence.is_empty().then(|| slot.score()).flatten()
-            };
-            if forward {
-                let weight = score(0).unwrap_or_else(|| absolute(declared(0), a, b));
-                place(a, b, Link::new(id, false), weight);
-            }
-            if back {
-                let weight = score(1).unwrap_or_else(|| absolute(declared(1), b, a));
-                place(b, a, Link::new(id, true), weight);
-            }
-            if !forward && !back {
-                untrusted.push((a, b));
-            }
-        }
-        for &(a, b) in &unrelated {
-            place(a, b, Link::OBSERVED, absolute(None, a, b));
-        }
-        drop(fill);
+        let split = offsets.get(mid as usize).copied().unwrap_or(0) as usize;
+        let (t0, t1) = targets.split_at_mut(split.min(total));
+        let (l0, l1) = links.split_at_mut(split.min(total));
+        let (w0, w1) = absolute_weights.split_at_mut(split.min(total));
+        let [h0, h1] = &halves;
+        let ((scored0, untrusted), (scored1, _)) =
+            crate::analysis::join(parallel, || fill(h0, t0, l0, w0), || fill(h1, t1, l1, w1));
+        let scored = scored0 && scored1;
         let weights: Vec<OnceLock<Vec<f64>>> = (0..=model.settings.contexts.len())
             .map(|_| OnceLock::new())
             .collect();

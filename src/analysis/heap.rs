@@ -36,7 +36,9 @@ impl RadixHeap {
 
     /// Where an entry goes: `None` for the parties at the last key.
     fn bucket(&self, key: u64) -> Option<usize> {
-        (u64::BITS - 1).checked_sub((key ^ self.last).leading_zeros()).map(|b| b as usize)
+        (u64::BITS - 1)
+            .checked_sub((key ^ self.last).leading_zeros())
+            .map(|b| b as usize)
     }
 
     /// Adds `party` under `key`. A key below the last popped one (which a caller

@@ -6,6 +6,27 @@ pub(crate) mod reach;
 pub(crate) mod returns;
 pub(crate) mod trust;
 
+/// `a()` and `b()`, `b` on a thread of its own when `parallel` and there is a second
+/// core: whoever runs them, the results are the same.
+pub(crate) fn join<A: Send, B: Send>(
+    parallel: bool,
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    if parallel && std::thread::available_parallelism().map_or(1, usize::from) > 1 {
+        std::thread::scope(|scope| {
+            let other = scope.spawn(b);
+            let first = a();
+            (
+                first,
+                other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            )
+        })
+    } else {
+        (a(), b())
+    }
+}
+
 /// `f` of every item, spread over the available cores, in the items' order. Each
 /// thread takes the next item not yet taken, so that uneven costs even out; the
 /// results do not depend on how the work was split.

@@ -623,7 +623,9 @@ impl Model {
         // Opinions are derived from the final paths.
         let mut cost = vec![f64::INFINITY; n];
         let mut last = vec![(u32::MAX, u32::MAX); n];
-        let mut done = vec![false; n];
+        // Settled parties, one bit each: small enough to stay in a core's cache.
+        let mut done = vec![0u64; n.div_ceil(64)];
+        let is_done = |done: &[u64], i: usize| done.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1);
         // With uncertainty-favouring discount: the product of beliefs along each
         // settled path, the factor its discounts scale by.
         let favouring = options.discount == Discount::UncertaintyFavouring;
@@ -653,16 +655,15 @@ impl Model {
         heap.push(0.0f64.to_bits(), source);
         while let Some((key, u)) = heap.pop() {
             let ui = u as usize;
-            let cu = cost.get(ui).copied().unwrap_or(f64::INFINITY);
-            // A party improved on was pushed again: its entries of higher cost come
-            // after its best one, and are passed over; so is an entry pushed again at
-            // the same cost when a tie was broken, once the party is settled.
-            if key != cu.to_bits() {
+            // A party improved on was pushed again. Its first entry to come out has
+            // its least cost, which is final: the later ones (of higher cost, or of the
+            // same cost when a tie was broken) find it settled and are passed over.
+            let cu = f64::from_bits(key);
+            if is_done(&done, ui) {
                 continue;
             }
-            match done.get_mut(ui) {
-                Some(x) if !*x => *x = true,
-                _ => continue,
+            if let Some(w) = done.get_mut(ui / 64) {
+                *w |= 1 << (ui % 64);
             }
             if favouring && u != source {
                 let (before, k) = last.get(ui).copied().unwrap_or((u32::MAX, u32::MAX));
@@ -679,14 +680,18 @@ impl Model {
                     continue;
                 }
                 let vi = v as usize;
-                let candidate = cu - p.ln();
                 let current = cost.get(vi).copied().unwrap_or(0.0);
-                // A settled party is never improved on: its cost is at most `cu`.
+                // A settled party is never improved on: its cost is at most `cu`, and
+                // a party already below `cu` cannot be reached more cheaply through u.
+                if current < cu {
+                    continue;
+                }
+                let candidate = cu - p.ln();
                 if candidate > current {
                     continue;
                 }
                 if candidate == current {
-                    if done.get(vi).copied().unwrap_or(true) {
+                    if is_done(&done, vi) {
                         continue;
                     }
                     // Equally certain paths: keep the higher opinion, then the lower

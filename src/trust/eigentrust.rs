@@ -55,8 +55,11 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
         }
     }
     let edges = problem.targets.len();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    // A thread pays only on large graphs; the scores are the same either way.
+    let parallel = edges >= PARALLEL_EDGES && threads > 1;
     // The edges by target, each with its source and its source's normalized local
-    // trust (a counting sort on the target; sources in order within each target).
+    // trust: a counting sort on the target, sources in order within each target.
     let mut in_offsets = vec![0u32; n + 1];
     for &j in problem.targets {
         if let Some(o) = in_offsets.get_mut(j as usize + 1) {
@@ -64,25 +67,6 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
         }
     }
     crate::snapshot::running_sums(&mut in_offsets);
-    let mut fill = in_offsets.clone();
-    let mut in_edges = vec![(0u32, 0.0f64); edges];
-    for (i, &sum) in sums.iter().enumerate() {
-        if sum <= 0.0 {
-            continue;
-        }
-        let (start, end) = bounds(problem.offsets, i);
-        let targets = problem.targets.get(start..end).unwrap_or_default();
-        let weights = problem.weights.get(start..end).unwrap_or_default();
-        for (&j, &w) in targets.iter().zip(weights) {
-            if let Some(at) = fill.get_mut(j as usize)
-                && let Some(slot) = in_edges.get_mut(*at as usize)
-            {
-                *slot = (i as u32, w.max(0.0) / sum);
-                *at += 1;
-            }
-        }
-    }
-    drop(fill);
     // Targets in parts of about equal edges, fixed whatever the machine.
     let mut parts: [std::ops::Range<usize>; PARTS] = [(); PARTS].map(|()| 0..0);
     let mut first = 0;
@@ -96,17 +80,64 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
         *range = first..last;
         first = last;
     }
+    let [p0, p1] = &parts;
+    let split = in_offsets.get(p1.start).copied().unwrap_or(0) as usize;
+    let mut in_sources = vec![0u32; edges];
+    let mut in_weights = vec![0.0f64; edges];
+    {
+        // Each part places the edges to its own targets, in its own slices.
+        let place = |part: &std::ops::Range<usize>, sources: &mut [u32], weights: &mut [f64]| {
+            let base = in_offsets.get(part.start).copied().unwrap_or(0);
+            let mut fill: Vec<u32> = in_offsets
+                .get(part.clone())
+                .unwrap_or_default()
+                .iter()
+                .map(|o| o - base)
+                .collect();
+            for (i, &sum) in sums.iter().enumerate() {
+                if sum <= 0.0 {
+                    continue;
+                }
+                let (start, end) = bounds(problem.offsets, i);
+                let targets = problem.targets.get(start..end).unwrap_or_default();
+                let local = problem.weights.get(start..end).unwrap_or_default();
+                for (&j, &w) in targets.iter().zip(local) {
+                    if let Some(at) = (j as usize)
+                        .checked_sub(part.start)
+                        .and_then(|at| fill.get_mut(at))
+                        && let (Some(s), Some(x)) =
+                            (sources.get_mut(*at as usize), weights.get_mut(*at as usize))
+                    {
+                        *s = i as u32;
+                        *x = w.max(0.0) / sum;
+                        *at += 1;
+                    }
+                }
+            }
+        };
+        let (s0, s1) = in_sources.split_at_mut(split.min(edges));
+        let (w0, w1) = in_weights.split_at_mut(split.min(edges));
+        if parallel {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(|| place(p1, s1, w1));
+                place(p0, s0, w0);
+                other.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            });
+        } else {
+            place(p0, s0, w0);
+            place(p1, s1, w1);
+        }
+    }
     let mut t = problem.pre_trust.to_vec();
     let mut next = vec![0.0f64; n];
     let mut residual = f64::INFINITY;
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     for iteration in 1..=problem.max_iterations {
         let dangling: f64 = dangling_rows
             .iter()
             .map(|&i| t.get(i).copied().unwrap_or(0.0))
             .sum();
         let t_now = &t;
-        let (in_offsets, in_edges) = (&in_offsets, &in_edges);
+        let (in_offsets, in_sources, in_weights) = (&in_offsets, &in_sources, &in_weights);
         // Each target's new score, pulled from its sources; the part's L1 change.
         let pull = |range: &std::ops::Range<usize>, next: &mut [f64]| {
             let mut change = 0.0;
@@ -114,21 +145,20 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
             let old = t_now.get(range.clone()).unwrap_or_default();
             for (((j, x), &p), &before) in range.clone().zip(next.iter_mut()).zip(pre_trust).zip(old) {
                 let (start, end) = bounds(in_offsets, j);
-                let received: f64 = in_edges
-                    .get(start..end)
-                    .unwrap_or_default()
+                let sources = in_sources.get(start..end).unwrap_or_default();
+                let weights = in_weights.get(start..end).unwrap_or_default();
+                let received: f64 = sources
                     .iter()
-                    .map(|&(i, w)| t_now.get(i as usize).copied().unwrap_or(0.0) * w)
+                    .zip(weights)
+                    .map(|(&i, &w)| t_now.get(i as usize).copied().unwrap_or(0.0) * w)
                     .sum();
                 *x = keep * (received + dangling * p) + problem.alpha * p;
                 change += (*x - before).abs();
             }
             change
         };
-        let [p0, p1] = &parts;
         let (n0, n1) = next.split_at_mut(p0.len());
-        // A thread pays only on large graphs; the scores are the same either way.
-        let (c0, c1) = if edges >= PARALLEL_EDGES && threads > 1 {
+        let (c0, c1) = if parallel {
             std::thread::scope(|scope| {
                 let other = scope.spawn(|| pull(p1, n1));
                 let c0 = pull(p0, n0);
