@@ -435,7 +435,7 @@ impl Model {
             trust.push((ia, ib, value, rows.line));
         }
         drop(index);
-        trust.sort_unstable_by_key(|&(a, b, _, line)| (a.min(b), a.max(b), a, line));
+        sort_rows(&mut trust, parties.len());
         // The first repeat in file order: the later line of each repeated ordered pair.
         let repeat = trust
             .windows(2)
@@ -487,13 +487,41 @@ impl Model {
             rest = tail.get(taken.max(1) - 1..).unwrap_or_default();
             Some((lo, hi, opinions))
         });
-        let relationships = pairs.filter_map(|(lo, hi, opinions)| {
-            let (a, b) = (parties.get(lo as usize)?, parties.get(hi as usize)?);
-            Some(([*a, *b], options.kind, opinions))
-        });
-        model.extend_relationships(count, relationships)?;
+        let relationships = pairs.map(|(lo, hi, opinions)| ([lo, hi], opinions));
+        model.extend_relationships(count, &parties, options.kind, relationships)?;
         Ok(model)
     }
+}
+
+/// Sorts edge rows `(source, target, trust, line)` by pair: `(lower party, higher
+/// party, source, line)`. The rows are first split in place by lower party, below or
+/// above the middle of the `n` parties, and the two parts sorted on two threads when
+/// they are many; the keys are unique (lines are), so the order is the one a single
+/// sort gives.
+fn sort_rows(rows: &mut [(u32, u32, f64, usize)], n: usize) {
+    let key = |&(a, b, _, line): &(u32, u32, f64, usize)| (a.min(b), a.max(b), a, line);
+    let middle = (n / 2) as u32;
+    let below = |r: &(u32, u32, f64, usize)| r.0.min(r.1) < middle;
+    // Hoare's partition: rows below the middle first.
+    let (mut i, mut j) = (0, rows.len());
+    loop {
+        while i < j && rows.get(i).is_some_and(below) {
+            i += 1;
+        }
+        while i < j && !rows.get(j - 1).is_some_and(below) {
+            j -= 1;
+        }
+        if i >= j {
+            break;
+        }
+        rows.swap(i, j - 1);
+    }
+    let (low, high) = rows.split_at_mut(i);
+    crate::analysis::join(
+        low.len().min(high.len()) >= 1 << 16,
+        || low.sort_unstable_by_key(key),
+        || high.sort_unstable_by_key(key),
+    );
 }
 
 #[cfg(test)]
@@ -527,6 +555,29 @@ mod tests {
         assert_eq!(map.numbered.len(), 8);
         assert_eq!(map.short.len(), 4);
         assert_eq!(map.long.len(), 1);
+    }
+
+    #[test]
+    fn rows_sort_as_one_sort_would() {
+        let mut seed = 7u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        for n in [0usize, 1, 2, 3, 10, 1000] {
+            let mut rows: Vec<(u32, u32, f64, usize)> = (0..3000)
+                .map(|line| {
+                    let m = n.max(1) as u64;
+                    (next(m) as u32, next(m) as u32, 0.5, line)
+                })
+                .collect();
+            let mut expected = rows.clone();
+            expected.sort_unstable_by_key(|&(a, b, _, line)| (a.min(b), a.max(b), a, line));
+            super::sort_rows(&mut rows, n);
+            assert_eq!(rows, expected, "{n} parties");
+        }
     }
 
     #[test]

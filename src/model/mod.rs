@@ -165,6 +165,9 @@ fn entry_key<'a>(
     key.unwrap_or("")
 }
 
+/// Relationships added at once by [`Model::extend_relationships`].
+const BATCH: usize = 64;
+
 /// The largest index petgraph can hand out with `u32` indices.
 const MAX_GRAPH_INDEX: usize = u32::MAX as usize - 1;
 
@@ -1300,14 +1303,17 @@ impl Model {
         }))
     }
 
-    /// Adds relationships (about `count` of them) the caller has checked: each joins two different live
+    /// Adds relationships (about `count` of them) the caller has checked, each between
+    /// two of `parties` given by their places in it: each joins two different live
     /// parties, no pair twice and none already related, with absolute trust only (no
     /// cost, contexts or wanted kind), in a model with no interventions. The bulk path
     /// of imports: no per-relationship lookups or messages.
     pub(crate) fn extend_relationships(
         &mut self,
         count: usize,
-        relationships: impl Iterator<Item = ([PartyId; 2], RelationshipKind, [Option<Opinion>; 2])>,
+        parties: &[PartyId],
+        kind: RelationshipKind,
+        relationships: impl Iterator<Item = ([u32; 2], [Option<Opinion>; 2])>,
     ) -> Result<(), Error> {
         self.touch();
         let total = self.edge_slots.saturating_add(count);
@@ -1315,27 +1321,53 @@ impl Model {
             return Err(too_many_relationships());
         }
         self.graph.reserve_exact_edges(count);
-        for ([a, b], kind, [t0, t1]) in relationships {
-            if self.edge_slots >= MAX_RELATIONSHIP_SLOTS {
-                return Err(too_many_relationships());
-            }
-            let serial = store::next_serial(&mut self.rel_serial, "relationship")?;
-            let ((s0, x0), (s1, x1)) = (TrustSlot::new(t0), TrustSlot::new(t1));
-            let extra = (x0.is_some() || x1.is_some()).then(|| RelExtra {
-                absolute: [x0, x1],
-                ..RelExtra::default()
-            });
-            let record = RelRecord {
-                serial,
-                kind,
-                desired: None,
-                has_extra: extra.is_some(),
-                trust: [s0, s1],
-            };
-            let edge = self.graph.add_edge(node(a.slot()), node(b.slot()), record);
-            self.edge_slots = self.edge_slots.max(edge.index() + 1);
-            if let Some(extra) = extra {
-                self.extras.insert(edge.index() as u32, extra);
+        // Added in batches, each read in passes: the parties of all its relationships,
+        // then their graph nodes, then the additions. The parties and nodes of a batch
+        // lie scattered in memory; read in a pass of their own, they are fetched
+        // together rather than one relationship at a time.
+        let mut relationships = relationships.peekable();
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut ends = Vec::with_capacity(BATCH);
+        while relationships.peek().is_some() {
+            batch.clear();
+            batch.extend(relationships.by_ref().take(BATCH));
+            ends.clear();
+            ends.extend(batch.iter().map(|([a, b], _)| {
+                (
+                    parties.get(*a as usize).copied(),
+                    parties.get(*b as usize).copied(),
+                )
+            }));
+            let touched = ends
+                .iter()
+                .filter_map(|(_, b)| self.graph.node_weight(node((*b)?.slot())))
+                .fold(0u32, |sum, n| sum.wrapping_add(n.serial));
+            std::hint::black_box(touched);
+            for (&(a, b), &(_, [t0, t1])) in ends.iter().zip(&batch) {
+                let (Some(a), Some(b)) = (a, b) else {
+                    continue;
+                };
+                if self.edge_slots >= MAX_RELATIONSHIP_SLOTS {
+                    return Err(too_many_relationships());
+                }
+                let serial = store::next_serial(&mut self.rel_serial, "relationship")?;
+                let ((s0, x0), (s1, x1)) = (TrustSlot::new(t0), TrustSlot::new(t1));
+                let extra = (x0.is_some() || x1.is_some()).then(|| RelExtra {
+                    absolute: [x0, x1],
+                    ..RelExtra::default()
+                });
+                let record = RelRecord {
+                    serial,
+                    kind,
+                    desired: None,
+                    has_extra: extra.is_some(),
+                    trust: [s0, s1],
+                };
+                let edge = self.graph.add_edge(node(a.slot()), node(b.slot()), record);
+                self.edge_slots = self.edge_slots.max(edge.index() + 1);
+                if let Some(extra) = extra {
+                    self.extras.insert(edge.index() as u32, extra);
+                }
             }
         }
         Ok(())
