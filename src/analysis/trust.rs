@@ -723,14 +723,21 @@ impl Model {
         }
         drop(heap);
         drop(done);
+        // Each party's opinion from its final path, in two halves (on two threads for
+        // large models).
         let mut opinion = vec![[0.0f64; 3]; n];
-        for (o, &(before, k)) in opinion.iter_mut().zip(&last) {
-            if before != u32::MAX
-                && let Some(parts) = chained(&cost, &belief, before, k)
-            {
-                *o = parts;
+        let derive = |opinion: &mut [[f64; 3]], last: &[(u32, u32)]| {
+            for (o, &(before, k)) in opinion.iter_mut().zip(last) {
+                if before != u32::MAX
+                    && let Some(parts) = chained(&cost, &belief, before, k)
+                {
+                    *o = parts;
+                }
             }
-        }
+        };
+        let (o0, o1) = opinion.split_at_mut(n / 2);
+        let (l0, l1) = last.split_at(n / 2);
+        super::join(n >= 1 << 16, || derive(o0, l0), || derive(o1, l1));
         let pred = last.into_iter().map(|(before, _)| before).collect();
         Ok(TrustPaths {
             snapshot,

@@ -303,19 +303,96 @@ impl<R: BufRead> Lines<R> {
 
     /// The current line's `N` fields, trimmed; `None` if it has another number.
     fn fields<const N: usize>(&self) -> Option<[&str; N]> {
-        let mut out = [""; N];
-        let mut parts = self.text().split(',');
-        for slot in &mut out {
-            *slot = parts.next()?.trim();
-        }
-        parts.next().is_none().then_some(out)
+        fields(self.text())
     }
 
     fn error(&self, kind: ErrorKind, message: impl std::fmt::Display) -> Error {
-        Error::new(kind, message.to_string())
-            .set_path(self.name)
-            .with_position(self.line, 1)
+        row_error(self.name, self.line, kind, message)
     }
+}
+
+/// A line's `N` comma-separated fields, trimmed; `None` if it has another number.
+fn fields<const N: usize>(text: &str) -> Option<[&str; N]> {
+    let mut out = [""; N];
+    let mut parts = text.split(',');
+    for slot in &mut out {
+        *slot = parts.next()?.trim();
+    }
+    parts.next().is_none().then_some(out)
+}
+
+/// An error in row `line` of file `name`.
+fn row_error(name: &'static str, line: usize, kind: ErrorKind, message: impl std::fmt::Display) -> Error {
+    Error::new(kind, message.to_string())
+        .set_path(name)
+        .with_position(line, 1)
+}
+
+/// Lines of the edges file, as read, passed from the reading thread to the parsing
+/// one: their text end to end, and where each ends with its line number.
+#[derive(Default)]
+struct Block {
+    text: String,
+    ends: Vec<(usize, usize)>,
+}
+
+impl Block {
+    /// Lines a block holds before it is passed on.
+    const LINES: usize = 16_384;
+
+    fn push(&mut self, line: &str, number: usize) {
+        self.text.push_str(line);
+        self.ends.push((self.text.len(), number));
+    }
+
+    /// Each line's text and number.
+    fn lines(&self) -> impl Iterator<Item = (&str, usize)> + '_ {
+        let mut start = 0;
+        self.ends.iter().map(move |&(end, number)| {
+            let line = self.text.get(start..end).unwrap_or_default();
+            start = end;
+            (line, number)
+        })
+    }
+}
+
+/// One row of the edges file: `(source, target, trust, line)`, the parties by their
+/// import indices; `read` counts rows, against the item cap.
+fn edge_row(
+    text: &str,
+    line: usize,
+    index: &KeyMap,
+    limits: &Limits,
+    read: &mut u64,
+) -> Result<(u32, u32, f64, usize), Error> {
+    let error = |kind, message: String| row_error("edges", line, kind, message);
+    let Some([a, b, t]) = fields::<3>(text) else {
+        return Err(error(
+            ErrorKind::Format,
+            "expected three fields, `source,target,trust`".into(),
+        ));
+    };
+    *read += 1;
+    limits
+        .check_items(*read)
+        .map_err(|e| error(e.kind(), e.to_string()))?;
+    let value: f64 = t
+        .parse()
+        .map_err(|_| error(ErrorKind::Format, format!("trust `{t}` is not a number")))?;
+    Opinion::from_score(value).map_err(|e| error(ErrorKind::InvalidValue, e.to_string()))?;
+    let find = |key: &str| {
+        index
+            .get(key)
+            .ok_or_else(|| error(ErrorKind::NotFound, format!("`{key}` is not in members")))
+    };
+    let (ia, ib) = (find(a)?, find(b)?);
+    if ia == ib {
+        return Err(error(
+            ErrorKind::InvalidReference,
+            format!("`{a}` cannot trust itself"),
+        ));
+    }
+    Ok((ia, ib, value, line))
 }
 
 impl Model {
@@ -408,31 +485,51 @@ impl Model {
             index.insert(key, at);
         }
         // Every row as (source, target, trust, line); then sorted by pair, so that the
-        // two directions of a relationship meet and a repeated pair shows.
-        let mut trust: Vec<(u32, u32, f64, usize)> = Vec::new();
+        // two directions of a relationship meet and a repeated pair shows. One thread
+        // reads the lines, another parses them, a block of lines at a time: a parse
+        // error is on a line before any read error still to come, so the first error
+        // in file order is the one reported.
         let mut rows = Lines::new(edges, "edges", limits);
-        while rows.advance("source,target,trust")? {
-            let Some([a, b, t]) = rows.fields::<3>() else {
-                return Err(rows.error(ErrorKind::Format, "expected three fields, `source,target,trust`"));
+        let (mut trust, errors) = std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Block>(4);
+            let index = &index;
+            let parser = scope.spawn(move || {
+                let mut trust = Vec::new();
+                let mut read = rows_read;
+                for block in receive {
+                    for (text, line) in block.lines() {
+                        match edge_row(text, line, index, &limits, &mut read) {
+                            Ok(row) => trust.push(row),
+                            // Dropping the receiver tells the reader to stop.
+                            Err(e) => return (trust, Some(e)),
+                        }
+                    }
+                }
+                (trust, None)
+            });
+            let mut block = Block::default();
+            let read_error = loop {
+                match rows.advance("source,target,trust") {
+                    Ok(true) => {
+                        block.push(rows.text(), rows.line);
+                        if block.ends.len() >= Block::LINES && send.send(std::mem::take(&mut block)).is_err()
+                        {
+                            break None;
+                        }
+                    }
+                    Ok(false) => break None,
+                    Err(e) => break Some(e),
+                }
             };
-            rows_read += 1;
-            limits
-                .check_items(rows_read)
-                .map_err(|e| rows.error(e.kind(), e))?;
-            let value: f64 = t
-                .parse()
-                .map_err(|_| rows.error(ErrorKind::Format, format!("trust `{t}` is not a number")))?;
-            Opinion::from_score(value).map_err(|e| rows.error(ErrorKind::InvalidValue, e))?;
-            let find = |key: &str| {
-                index
-                    .get(key)
-                    .ok_or_else(|| rows.error(ErrorKind::NotFound, format!("`{key}` is not in members")))
-            };
-            let (ia, ib) = (find(a)?, find(b)?);
-            if ia == ib {
-                return Err(rows.error(ErrorKind::InvalidReference, format!("`{a}` cannot trust itself")));
-            }
-            trust.push((ia, ib, value, rows.line));
+            // The lines read before a read error are parsed too: an error among them
+            // comes first.
+            let _ = send.send(block);
+            drop(send);
+            let (trust, parse_error) = parser.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (trust, parse_error.or(read_error))
+        });
+        if let Some(e) = errors {
+            return Err(e);
         }
         drop(index);
         sort_rows(&mut trust, parties.len());
