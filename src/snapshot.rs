@@ -349,14 +349,7 @@ impl Snapshot {
                     }
                 };
                 each(&mut |id, r, a, b, forward, back| {
-                    let declared = |direction: usize| {
-                        r.trust.get(direction)?.get(|| {
-                            model
-                                .extras
-                                .get(&id)
-                                .and_then(|x| x.absolute.get(direction).copied().flatten())
-                        })
-                    };
+                    let declared = |direction: usize| r.trust.get(direction)?.get(&model.opinions);
                     // A score is its own weight, when no evidence is fused into it.
                     let score = |direction: usize| {
                         let slot = r.trust.get(direction)?;

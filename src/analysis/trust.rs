@@ -592,7 +592,8 @@ impl Model {
     /// of the edges; the opinion at each party is the chain of discounts along its path
     /// ([`Opinion::chain`]); of equally certain paths, the one with the higher opinion
     /// wins, then the one through the party with the lower key. Dijkstra's algorithm on
-    /// `-ln P` with a radix heap, in O(edges + 64 × parties) on the model's snapshot. Fusing all paths would
+    /// `-ln P` with a radix heap, on the model's snapshot: O(edges + 64 × improvements),
+    /// plus O(t log t) for t parties of equal cost at once. Fusing all paths would
     /// count shared edges twice, so only the best path is used.
     ///
     /// # Errors

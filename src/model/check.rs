@@ -324,22 +324,17 @@ impl Model {
                 }
             }
             contexts.sort_by_key(|c| (c.direction, c.context));
-            let [t0, t1] = &rel.trust;
-            let ((s0, x0), (s1, x1)) = (TrustSlot::new(t0.absolute), TrustSlot::new(t1.absolute));
-            let extra =
-                (rel.cost.is_some() || !contexts.is_empty() || x0.is_some() || x1.is_some()).then(|| {
-                    RelExtra {
-                        cost: rel.cost.map(Money::amount),
-                        absolute: [x0, x1],
-                        contexts,
-                    }
-                });
+            let extra = (rel.cost.is_some() || !contexts.is_empty()).then(|| RelExtra {
+                cost: rel.cost.map(Money::amount),
+                contexts,
+            });
+            // The caller stores the absolute opinions (`Model::store_trust`).
             let record = RelRecord {
                 serial: 0,
                 kind: rel.kind,
                 desired: rel.desired,
                 has_extra: extra.is_some(),
-                trust: [s0, s1],
+                trust: [TrustSlot::NONE; 2],
             };
             Ok((record, extra))
         })()

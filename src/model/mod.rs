@@ -29,7 +29,7 @@ pub use link::{
 pub(crate) use check::contexts as check_contexts;
 pub(crate) use check::key as check_key;
 pub(crate) use ids::{Entry, Slot};
-pub(crate) use store::{Arena, ContextOpinion, KeyIndex, RelExtra, RelRecord, TrustSlot};
+pub(crate) use store::{Arena, ContextOpinion, KeyIndex, OpinionTable, RelExtra, RelRecord, TrustSlot};
 
 /// A party as stored on a graph node.
 #[derive(Debug, Clone)]
@@ -135,6 +135,8 @@ pub struct Model {
     pub(crate) observations: BTreeMap<ObservationKey, [u64; 3]>,
     /// Costs and context opinions of the relationships that have them, by edge index.
     pub(crate) extras: HashMap<u32, RelExtra>,
+    /// Absolute opinions that are not scores, which relationship records point into.
+    pub(crate) opinions: OpinionTable,
     keys: KeyIndex,
     /// The analysis snapshot, until the next edit.
     snapshot: std::sync::OnceLock<std::sync::Arc<crate::snapshot::Snapshot>>,
@@ -220,6 +222,7 @@ impl Model {
             overlaps: BTreeMap::new(),
             observations: BTreeMap::new(),
             extras: HashMap::new(),
+            opinions: OpinionTable::default(),
             keys: KeyIndex::default(),
             snapshot: std::sync::OnceLock::new(),
             node_slots: 0,
@@ -1290,9 +1293,16 @@ impl Model {
         }
         let [a, b] = relationship.parties;
         let serial = store::next_serial(&mut self.rel_serial, "relationship")?;
-        let edge = self
-            .graph
-            .add_edge(node(a.slot()), node(b.slot()), RelRecord { serial, ..record });
+        let trust = self.store_trust(&relationship)?;
+        let edge = self.graph.add_edge(
+            node(a.slot()),
+            node(b.slot()),
+            RelRecord {
+                serial,
+                trust,
+                ..record
+            },
+        );
         self.edge_slots = self.edge_slots.max(edge.index() + 1);
         if let Some(extra) = extra {
             self.extras.insert(edge.index() as u32, extra);
@@ -1351,23 +1361,19 @@ impl Model {
                     return Err(too_many_relationships());
                 }
                 let serial = store::next_serial(&mut self.rel_serial, "relationship")?;
-                let ((s0, x0), (s1, x1)) = (TrustSlot::new(t0), TrustSlot::new(t1));
-                let extra = (x0.is_some() || x1.is_some()).then(|| RelExtra {
-                    absolute: [x0, x1],
-                    ..RelExtra::default()
-                });
+                let trust = [
+                    TrustSlot::store(t0, &mut self.opinions)?,
+                    TrustSlot::store(t1, &mut self.opinions)?,
+                ];
                 let record = RelRecord {
                     serial,
                     kind,
                     desired: None,
-                    has_extra: extra.is_some(),
-                    trust: [s0, s1],
+                    has_extra: false,
+                    trust,
                 };
                 let edge = self.graph.add_edge(node(a.slot()), node(b.slot()), record);
                 self.edge_slots = self.edge_slots.max(edge.index() + 1);
-                if let Some(extra) = extra {
-                    self.extras.insert(edge.index() as u32, extra);
-                }
             }
         }
         Ok(())
@@ -1408,10 +1414,7 @@ impl Model {
         } else {
             None
         };
-        let absolute = |d: usize| {
-            let slot = record.trust.get(d).copied().unwrap_or(TrustSlot::NONE);
-            slot.get(|| extra.and_then(|x| x.absolute.get(d).copied().flatten()))
-        };
+        let absolute = |d: usize| record.trust.get(d).and_then(|t| t.get(&self.opinions));
         let mut trust = [
             TrustProfile {
                 absolute: absolute(0),
@@ -1588,8 +1591,17 @@ impl Model {
             .context(format_args!("relationship {}", self.relationship_label(edge))));
         }
         let (record, extra) = self.check_relationship(&relationship, Some(edge))?;
+        let old = self.graph[edge].trust;
+        let trust = self.store_trust(&relationship)?;
+        for slot in old {
+            slot.release(&mut self.opinions);
+        }
         let serial = self.graph[edge].serial;
-        self.graph[edge] = RelRecord { serial, ..record };
+        self.graph[edge] = RelRecord {
+            serial,
+            trust,
+            ..record
+        };
         match extra {
             Some(extra) => self.extras.insert(edge.index() as u32, extra),
             None => self.extras.remove(&(edge.index() as u32)),
@@ -1630,7 +1642,11 @@ impl Model {
                 users,
             ));
         }
-        self.graph.remove_edge(edge);
+        if let Some(record) = self.graph.remove_edge(edge) {
+            for slot in record.trust {
+                slot.release(&mut self.opinions);
+            }
+        }
         self.extras.remove(&(edge.index() as u32));
         Ok(relationship)
     }
@@ -1916,12 +1932,23 @@ impl Model {
         {
             return Some(found.opinion);
         }
-        let d = usize::from(direction);
-        record.trust.get(d)?.get(|| {
-            self.extras
-                .get(&link.edge())
-                .and_then(|x| x.absolute.get(d).copied().flatten())
-        })
+        record.trust.get(usize::from(direction))?.get(&self.opinions)
+    }
+
+    /// Stores a relationship's absolute opinions: their slots for its record.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Capacity`] if the opinion table is full (nothing is stored then).
+    fn store_trust(&mut self, relationship: &Relationship) -> Result<[TrustSlot; 2], Error> {
+        let [t0, t1] = &relationship.trust;
+        let first = TrustSlot::store(t0.absolute, &mut self.opinions)?;
+        match TrustSlot::store(t1.absolute, &mut self.opinions) {
+            Ok(second) => Ok([first, second]),
+            Err(e) => {
+                first.release(&mut self.opinions);
+                Err(e)
+            }
+        }
     }
 
     /// Drops what was derived from the model (the analysis snapshot): called by every
@@ -2061,5 +2088,40 @@ impl fmt::Debug for Model {
             .field("presences", &self.presences.len())
             .field("observations", &self.observations.len())
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Constituent, Role};
+
+    #[test]
+    fn opinions_that_are_not_scores_are_freed_with_their_relationship() {
+        let mut model = Model::sample();
+        let before = model.opinions.len();
+        let group = model
+            .add_constituent(Constituent::new("g", Role::Customer, 10))
+            .unwrap();
+        let uncertain = Opinion::new(0.5, 0.2, 0.3, 0.4).unwrap();
+        let mut relationship =
+            Relationship::new(model.focal().into(), group.into(), RelationshipKind::Responsive);
+        relationship.trust[0].absolute = Some(uncertain);
+        relationship.trust[1].absolute = Some(Opinion::from_score(0.7).unwrap());
+        let id = model.add_relationship(relationship).unwrap();
+        assert_eq!(model.opinions.len(), before + 1, "the score needs no entry");
+        for i in 0..100 {
+            model
+                .update_relationship(id, |r| {
+                    r.trust[1].absolute = Some(Opinion::new(0.1, 0.1, 0.8, f64::from(i) / 100.0).unwrap());
+                })
+                .unwrap();
+        }
+        assert_eq!(model.opinions.len(), before + 2);
+        let back = model.relationship(id).unwrap();
+        assert_eq!(back.trust[0].absolute, Some(uncertain));
+        assert_eq!(back.trust[1].absolute.unwrap().base_rate(), 0.99);
+        model.remove_relationship(id).unwrap();
+        assert_eq!(model.opinions.len(), before);
     }
 }

@@ -126,44 +126,99 @@ impl<T: Clone> Arena<T> {
 
 /// Absolute trust in one direction of a relationship, in eight bytes: none; the
 /// dogmatic opinion of a score ([`Opinion::from_score`]), held as the score, as imports
-/// of scored edges make; or any other opinion, held in the relationship's [`RelExtra`].
+/// of scored edges make; or any other opinion, held in the model's [`OpinionTable`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TrustSlot(u64);
 
+/// The tag of a slot whose opinion is in the table, at the index in the low bits. A
+/// score's sign bit is clear ([`Opinion::is_score`]): its bits are below the tag.
+const IN_TABLE: u64 = 1 << 63;
+
 impl TrustSlot {
     pub(crate) const NONE: TrustSlot = TrustSlot(u64::MAX);
-    /// An opinion the side table holds.
-    const EXTRA: TrustSlot = TrustSlot(u64::MAX - 1);
 
-    /// The slot for an opinion, and the opinion again when the side table must hold it.
-    pub(crate) fn new(opinion: Option<Opinion>) -> (TrustSlot, Option<Opinion>) {
-        match opinion {
-            None => (TrustSlot::NONE, None),
-            // A score's sign bit is clear: its bits are below both tags.
-            Some(o) if o.is_score() && o.belief().to_bits() >> 63 == 0 => {
-                (TrustSlot(o.belief().to_bits()), None)
-            }
-            Some(o) => (TrustSlot::EXTRA, Some(o)),
+    /// The slot for an opinion, adding it to the table unless it is a score.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Capacity`] if the table holds as many opinions as it can.
+    pub(crate) fn store(opinion: Option<Opinion>, table: &mut OpinionTable) -> Result<TrustSlot, Error> {
+        Ok(match opinion {
+            None => TrustSlot::NONE,
+            Some(o) if o.is_score() => TrustSlot(o.belief().to_bits()),
+            Some(o) => TrustSlot(IN_TABLE | u64::from(table.insert(o)?)),
+        })
+    }
+
+    /// The opinion.
+    pub(crate) fn get(self, table: &OpinionTable) -> Option<Opinion> {
+        match self.0 {
+            u64::MAX => None,
+            bits if bits & IN_TABLE != 0 => table.get((bits & !IN_TABLE) as u32),
+            bits => Opinion::from_score(f64::from_bits(bits)).ok(),
         }
     }
 
-    /// The opinion; `extra` reads the side table's for this direction.
-    pub(crate) fn get(self, extra: impl FnOnce() -> Option<Opinion>) -> Option<Opinion> {
-        match self {
-            TrustSlot::NONE => None,
-            TrustSlot::EXTRA => extra(),
-            TrustSlot(bits) => Opinion::from_score(f64::from_bits(bits)).ok(),
+    /// Frees the table's entry, if the slot has one.
+    pub(crate) fn release(self, table: &mut OpinionTable) {
+        if self.0 != u64::MAX && self.0 & IN_TABLE != 0 {
+            table.remove((self.0 & !IN_TABLE) as u32);
         }
     }
 
     /// The score, when the slot holds one (whose opinion is `from_score` of it).
     pub(crate) fn score(self) -> Option<f64> {
-        (self.0 >> 63 == 0).then(|| f64::from_bits(self.0))
+        (self.0 & IN_TABLE == 0).then(|| f64::from_bits(self.0))
     }
 
     /// Whether there is an opinion.
     pub(crate) fn is_some(self) -> bool {
         self != TrustSlot::NONE
+    }
+}
+
+/// The absolute opinions that are not scores, 24 bytes each, by index; a freed entry
+/// is reused.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OpinionTable {
+    parts: Vec<[f64; 3]>,
+    free: Vec<u32>,
+}
+
+impl OpinionTable {
+    fn insert(&mut self, opinion: Opinion) -> Result<u32, Error> {
+        if let Some(i) = self.free.pop() {
+            if let Some(slot) = self.parts.get_mut(i as usize) {
+                *slot = opinion.to_parts();
+            }
+            return Ok(i);
+        }
+        let i = u32::try_from(self.parts.len())
+            .ok()
+            .filter(|&i| i < u32::MAX)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Capacity,
+                    "a model holds at most 2^32 - 1 opinions that are not scores",
+                )
+            })?;
+        self.parts.push(opinion.to_parts());
+        Ok(i)
+    }
+
+    fn get(&self, i: u32) -> Option<Opinion> {
+        self.parts.get(i as usize).map(|p| Opinion::from_parts(*p))
+    }
+
+    fn remove(&mut self, i: u32) {
+        if (i as usize) < self.parts.len() {
+            self.free.push(i);
+        }
+    }
+
+    /// Entries in use.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.parts.len() - self.free.len()
     }
 }
 
@@ -177,21 +232,18 @@ pub(crate) struct ContextOpinion {
     pub(crate) opinion: Opinion,
 }
 
-/// What few relationships carry: a cost, context opinions, absolute opinions other
-/// than a score's.
+/// What few relationships carry: a cost, context opinions.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RelExtra {
     pub(crate) cost: Option<Decimal>,
-    /// The absolute opinions whose [`TrustSlot`] is held here, by direction.
-    pub(crate) absolute: [Option<Opinion>; 2],
     /// Sorted by (direction, context).
     pub(crate) contexts: Vec<ContextOpinion>,
 }
 
 /// A relationship as stored on a graph edge (the edge knows the two parties).
-/// Kept small, 24 bytes: a model may hold millions. Costs, context opinions and
-/// absolute opinions other than scores, which few relationships carry, live in a side
-/// table keyed by the edge.
+/// Kept small, 24 bytes: a model may hold millions. Costs and context opinions, which
+/// few relationships carry, live in a side table keyed by the edge; absolute opinions
+/// other than scores in the model's [`OpinionTable`].
 #[derive(Debug, Clone)]
 pub(crate) struct RelRecord {
     pub(crate) serial: u32,
@@ -287,30 +339,46 @@ mod tests {
     }
 
     #[test]
-    fn scores_are_held_in_the_slot_and_other_opinions_beside_it() {
+    fn scores_are_held_in_the_slot_and_other_opinions_in_the_table() {
+        let mut table = OpinionTable::default();
         for score in [0.0, 1e-300, 0.05, 0.1, 1.0 / 3.0, 0.5, 0.9999, 1.0] {
             let opinion = Opinion::from_score(score).unwrap();
-            let (slot, extra) = TrustSlot::new(Some(opinion));
-            assert_eq!(extra, None, "{score}");
-            let back = slot.get(|| unreachable!("a score needs no side table")).unwrap();
-            assert_eq!(slot.score().map(f64::to_bits), Some(score.to_bits()));
+            let slot = TrustSlot::store(Some(opinion), &mut table).unwrap();
+            assert_eq!(table.len(), 0, "{score}");
+            let back = slot.get(&table).unwrap();
             assert_eq!(
                 back.to_parts().map(f64::to_bits),
                 opinion.to_parts().map(f64::to_bits)
             );
+            assert_eq!(slot.score().map(f64::to_bits), Some(score.to_bits()));
         }
         let uncertain = Opinion::new(0.5, 0.2, 0.3, 0.5).unwrap();
         let shifted = Opinion::new(0.7, 0.3, 0.0, 0.4).unwrap();
         let negative_zero = Opinion::from_score(-0.0).unwrap();
-        for other in [uncertain, shifted, negative_zero] {
-            let (slot, extra) = TrustSlot::new(Some(other));
-            assert_eq!(extra, Some(other));
+        let slots: Vec<TrustSlot> = [uncertain, shifted, negative_zero]
+            .iter()
+            .map(|o| TrustSlot::store(Some(*o), &mut table).unwrap())
+            .collect();
+        assert_eq!(table.len(), 3);
+        for (slot, other) in slots.iter().zip([uncertain, shifted, negative_zero]) {
             assert!(slot.is_some() && slot.score().is_none());
-            assert_eq!(slot.get(|| extra), Some(other));
+            let back = slot.get(&table).unwrap();
+            assert_eq!(
+                back.to_parts().map(f64::to_bits),
+                other.to_parts().map(f64::to_bits)
+            );
         }
-        let (none, extra) = TrustSlot::new(None);
-        assert!(!none.is_some() && extra.is_none());
-        assert_eq!(none.get(|| Some(uncertain)), None);
+        // A freed entry is reused.
+        slots[1].release(&mut table);
+        assert_eq!(table.len(), 2);
+        let again = TrustSlot::store(Some(uncertain), &mut table).unwrap();
+        assert_eq!(again, slots[1]);
+        assert_eq!(table.len(), 3);
+        let none = TrustSlot::store(None, &mut table).unwrap();
+        assert!(!none.is_some());
+        assert_eq!(none.get(&table), None);
+        none.release(&mut table);
+        assert_eq!(table.len(), 3);
     }
 
     #[test]

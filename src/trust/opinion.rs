@@ -363,16 +363,23 @@ impl Opinion {
         Ok(Opinion::normalized(factor * last.b, factor * last.d, last.a))
     }
 
-    /// The three stored numbers `(b, d, a)`, for compact storage.
-    /// Whether this is exactly [`Opinion::from_score`] of its belief, bit for bit: a
-    /// dogmatic opinion with base rate 1/2, which a score holds whole.
+    /// Whether this is exactly [`Opinion::from_score`] of a non-negative belief, bit
+    /// for bit (a belief of -0.0 is not): a dogmatic opinion with base rate 1/2,
+    /// which its score, `b`, holds whole, as its projected probability is exactly `b`.
     pub(crate) fn is_score(&self) -> bool {
-        Opinion::from_score(self.b)
-            .is_ok_and(|s| s.to_parts().map(f64::to_bits) == self.to_parts().map(f64::to_bits))
+        self.b.is_sign_positive()
+            && Opinion::from_score(self.b)
+                .is_ok_and(|s| s.to_parts().map(f64::to_bits) == self.to_parts().map(f64::to_bits))
     }
 
+    /// The three stored numbers `(b, d, a)`, for compact storage.
     pub(crate) fn to_parts(self) -> [f64; 3] {
         [self.b, self.d, self.a]
+    }
+
+    /// Rebuilds from [`Opinion::to_parts`].
+    pub(crate) fn from_parts([b, d, a]: [f64; 3]) -> Opinion {
+        Opinion { b, d, a }
     }
 }
 
