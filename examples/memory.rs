@@ -1,14 +1,16 @@
 //! Measures the heap an editable model takes per relationship.
 //!
 //! ```sh
-//! cargo run --release --example memory -- [RELATIONSHIPS] [PER_PARTY]
+//! cargo run --release --example memory -- [RELATIONSHIPS] [PER_PARTY] [uncertain]
 //! ```
 //!
 //! Builds, through the public API, a model of `RELATIONSHIPS` relationships (default
 //! 1,000,000) among `RELATIONSHIPS / PER_PARTY` constituent groups (default 7 per
 //! party, as in the benchmark networks), each relationship carrying one direction of
-//! trust (as a `source,target,trust` edge list gives), and reports the live heap bytes
-//! counted by a global allocator wrapper: for the whole model and per relationship.
+//! trust (as a `source,target,trust` edge list gives: a score's dogmatic opinion; with
+//! `uncertain`, an opinion with uncertainty instead, as a model file may hold), and
+//! reports the live heap bytes counted by a global allocator wrapper: for the whole
+//! model and per relationship.
 
 #![allow(clippy::indexing_slicing)]
 
@@ -46,6 +48,7 @@ fn main() -> Result<(), covalence::Error> {
     let mut args = std::env::args().skip(1);
     let relationships: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
     let per_party: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(7).max(1);
+    let uncertain = args.next().as_deref() == Some("uncertain");
     let parties = (relationships / per_party).max(2);
 
     let region = Region::new(GLOBAL);
@@ -74,7 +77,11 @@ fn main() -> Result<(), covalence::Error> {
         }
         let mut rel = Relationship::new(pa, pb, RelationshipKind::Informational);
         let score = 0.05 + (rng.next() % 9500) as f64 / 10_000.0;
-        rel.trust[0].absolute = Some(Opinion::from_score(score)?);
+        rel.trust[0].absolute = Some(if uncertain {
+            Opinion::new(score * 0.8, (1.0 - score) * 0.8, 0.2, 0.5)?
+        } else {
+            Opinion::from_score(score)?
+        });
         model.add_relationship(rel)?;
         added += 1;
     }
