@@ -337,7 +337,10 @@ struct Block {
 }
 
 impl Block {
-    /// Lines a block holds before it is passed on.
+    /// Lines the first block holds before it is passed on; each next one holds twice
+    /// as many, up to [`Block::LINES`].
+    const FIRST: usize = 256;
+    /// Lines a block holds at most.
     const LINES: usize = 16_384;
 
     fn push(&mut self, line: &str, number: usize) {
@@ -413,13 +416,16 @@ impl Model {
     /// organization is made either way). Relationships get the options' kind, groups
     /// their role.
     ///
-    /// Built for networks of millions of rows: each line is parsed as it is read, into
-    /// 24 bytes per row (the two parties, the trust, the line); the rows are then sorted
-    /// by pair, so that the two directions of a relationship meet and a repeat shows, and
-    /// the relationships are added in bulk. Keys that are plain whole numbers (`0`,
-    /// `17`), as network tools number nodes, are looked up in an array. Errors in a row
-    /// itself are reported as it is read, in file order; a repeated pair after the whole
-    /// file is read, at the line of its first repeat. Relationships are stored in order
+    /// Built for networks of millions of rows: each line is parsed into 24 bytes per row
+    /// (the two parties, the trust, the line), on a second thread when there is a second
+    /// core, in blocks of lines as they are read; the rows are then sorted by pair, so
+    /// that the two directions of a relationship meet and a repeat shows, and the
+    /// relationships are added in bulk. Keys that are plain whole numbers (`0`, `17`), as
+    /// network tools number nodes, are looked up in an array. Of the errors in a row
+    /// itself, the first in file order is reported, once the block of lines holding it
+    /// is read (at most 16,384 lines, fewer near the start of the file); reading stops
+    /// soon after, a few blocks ahead at most. A repeated pair is reported after the
+    /// whole file is read, at the line of its first repeat. Relationships are stored in order
     /// of their pair, each with the party listed earlier (the focal organization, then
     /// `members` in file order) as its first party.
     ///
@@ -485,36 +491,62 @@ impl Model {
             index.insert(key, at);
         }
         // Every row as (source, target, trust, line); then sorted by pair, so that the
-        // two directions of a relationship meet and a repeated pair shows. One thread
-        // reads the lines, another parses them, a block of lines at a time: a parse
-        // error is on a line before any read error still to come, so the first error
-        // in file order is the one reported.
+        // two directions of a relationship meet and a repeated pair shows. With a
+        // second core, one thread reads the lines and another parses them, a block of
+        // lines at a time (blocks growing from 256 lines to 16,384, so that an error
+        // early in the file is found early); the reader stops at the next line once
+        // the parser has found an error. A parse error is on a line before any read
+        // error still to come, so the first error in file order is the one reported.
         let mut rows = Lines::new(edges, "edges", limits);
+        let threaded = std::thread::available_parallelism().map_or(1, usize::from) > 1;
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let parse = |block: &Block, trust: &mut Vec<(u32, u32, f64, usize)>, read: &mut u64| {
+            for (text, line) in block.lines() {
+                trust.push(edge_row(text, line, &index, &limits, read)?);
+            }
+            Ok::<(), Error>(())
+        };
         let (mut trust, errors) = std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Block>(4);
-            let index = &index;
-            let parser = scope.spawn(move || {
-                let mut trust = Vec::new();
-                let mut read = rows_read;
-                for block in receive {
-                    for (text, line) in block.lines() {
-                        match edge_row(text, line, index, &limits, &mut read) {
-                            Ok(row) => trust.push(row),
-                            // Dropping the receiver tells the reader to stop.
-                            Err(e) => return (trust, Some(e)),
+            let parser = threaded.then(|| {
+                let (parse, stop) = (&parse, &stop);
+                scope.spawn(move || {
+                    let (mut trust, mut read) = (Vec::new(), rows_read);
+                    for block in receive {
+                        if let Err(e) = parse(&block, &mut trust, &mut read) {
+                            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                            return (trust, Some(e));
                         }
                     }
-                }
-                (trust, None)
+                    (trust, None)
+                })
             });
+            // Without a second core, the blocks are parsed as they fill.
+            let (mut trust, mut read) = (Vec::new(), rows_read);
+            let mut parse_error = None;
+            let mut pass = |block: Block| match &parser {
+                Some(_) => send.send(block).is_ok(),
+                None => {
+                    if parse_error.is_none() {
+                        parse_error = parse(&block, &mut trust, &mut read).err();
+                    }
+                    parse_error.is_none()
+                }
+            };
             let mut block = Block::default();
+            let mut size = Block::FIRST;
             let read_error = loop {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break None;
+                }
                 match rows.advance("source,target,trust") {
                     Ok(true) => {
                         block.push(rows.text(), rows.line);
-                        if block.ends.len() >= Block::LINES && send.send(std::mem::take(&mut block)).is_err()
-                        {
-                            break None;
+                        if block.ends.len() >= size {
+                            size = (size * 2).min(Block::LINES);
+                            if !pass(std::mem::take(&mut block)) {
+                                break None;
+                            }
                         }
                     }
                     Ok(false) => break None,
@@ -523,9 +555,11 @@ impl Model {
             };
             // The lines read before a read error are parsed too: an error among them
             // comes first.
-            let _ = send.send(block);
+            pass(block);
             drop(send);
-            let (trust, parse_error) = parser.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            if let Some(parser) = parser {
+                (trust, parse_error) = parser.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+            }
             (trust, parse_error.or(read_error))
         });
         if let Some(e) = errors {

@@ -1361,10 +1361,7 @@ impl Model {
                     return Err(too_many_relationships());
                 }
                 let serial = store::next_serial(&mut self.rel_serial, "relationship")?;
-                let trust = [
-                    TrustSlot::store(t0, &mut self.opinions)?,
-                    TrustSlot::store(t1, &mut self.opinions)?,
-                ];
+                let trust = self.store_opinions([t0, t1])?;
                 let record = RelRecord {
                     serial,
                     kind,
@@ -1941,8 +1938,16 @@ impl Model {
     /// [`ErrorKind::Capacity`] if the opinion table is full (nothing is stored then).
     fn store_trust(&mut self, relationship: &Relationship) -> Result<[TrustSlot; 2], Error> {
         let [t0, t1] = &relationship.trust;
-        let first = TrustSlot::store(t0.absolute, &mut self.opinions)?;
-        match TrustSlot::store(t1.absolute, &mut self.opinions) {
+        self.store_opinions([t0.absolute, t1.absolute])
+    }
+
+    /// Stores the absolute opinions of both directions: their slots.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Capacity`] if the opinion table is full (nothing is stored then).
+    fn store_opinions(&mut self, [t0, t1]: [Option<Opinion>; 2]) -> Result<[TrustSlot; 2], Error> {
+        let first = TrustSlot::store(t0, &mut self.opinions)?;
+        match TrustSlot::store(t1, &mut self.opinions) {
             Ok(second) => Ok([first, second]),
             Err(e) => {
                 first.release(&mut self.opinions);

@@ -114,3 +114,48 @@ mod properties {
         }
     }
 }
+
+/// Edge rows: a bad one, then valid ones without end; counts the bytes taken.
+struct Endless {
+    served: std::rc::Rc<std::cell::Cell<usize>>,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        const FIRST: &[u8] = b"1,9,0.5\n";
+        const ROW: &[u8] = b"1,2,0.5\n";
+        let at = self.served.get();
+        let mut n = 0;
+        for slot in buf.iter_mut() {
+            let i = at + n;
+            *slot = if i < FIRST.len() {
+                FIRST[i]
+            } else {
+                ROW[(i - FIRST.len()) % ROW.len()]
+            };
+            n += 1;
+        }
+        self.served.set(at + n);
+        Ok(n)
+    }
+}
+
+#[test]
+fn reading_stops_soon_after_a_bad_row() {
+    // The parser may run on a thread of its own: the reader must stop once it has
+    // found an error, not read on to the end of an input that has none.
+    let served = std::rc::Rc::new(std::cell::Cell::new(0));
+    let edges = std::io::BufReader::with_capacity(
+        4096,
+        Endless {
+            served: served.clone(),
+        },
+    );
+    let error = Model::from_csv(edges, MEMBERS.as_bytes(), &CsvOptions::new("0")).unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::NotFound);
+    assert_eq!((error.path(), error.line()), (Some("edges"), Some(1)));
+    // Blocks grow from 256 lines: the first is parsed while at most five more, of
+    // 16,128 rows of 8 bytes in all, are read ahead (a first block of 16,384 rows read
+    // 262,144 bytes before the reader heard of the error).
+    assert!(served.get() < 150_000, "{} bytes read", served.get());
+}
