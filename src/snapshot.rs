@@ -128,6 +128,37 @@ pub(crate) fn running_sums(counts: &mut [u32]) {
     }
 }
 
+/// The next free place of each row of one part of a compressed sparse row layout
+/// being filled (rows `rows`, given their `offsets` into the whole layout), counted from
+/// the part's first place: what fills the part's own slice of the layout.
+pub(crate) struct PartFill {
+    first: usize,
+    next: Vec<u32>,
+}
+
+impl PartFill {
+    pub(crate) fn new(offsets: &[u32], rows: std::ops::Range<usize>) -> PartFill {
+        let base = offsets.get(rows.start).copied().unwrap_or(0);
+        PartFill {
+            first: rows.start,
+            next: offsets
+                .get(rows)
+                .unwrap_or_default()
+                .iter()
+                .map(|o| o - base)
+                .collect(),
+        }
+    }
+
+    /// The next place of `row` in the part's slice, taken; `None` for a row of
+    /// another part.
+    pub(crate) fn take(&mut self, row: usize) -> Option<usize> {
+        let next = row.checked_sub(self.first).and_then(|i| self.next.get_mut(i))?;
+        *next += 1;
+        Some(*next as usize - 1)
+    }
+}
+
 impl Adjacency {
     /// Rows from `(row, node, edge)` triples: placed by a counting sort on the row,
     /// each row then sorted by node. O(n + pairs + Σ d log d).
@@ -319,13 +350,7 @@ impl Snapshot {
         // Fills the rows of one half; says whether every opinion placed is a score's.
         let fill =
             |rows: &std::ops::Range<u32>, targets: &mut [u32], links: &mut [Link], weights: &mut [f64]| {
-                let base = offsets.get(rows.start as usize).copied().unwrap_or(0);
-                let mut at: Vec<u32> = offsets
-                    .get(rows.start as usize..rows.end as usize)
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|o| o - base)
-                    .collect();
+                let mut fill = PartFill::new(&offsets, rows.start as usize..rows.end as usize);
                 let mut scored = true;
                 // The first half also lists the relationships without trust either way.
                 let mut untrusted = Vec::new();
@@ -336,16 +361,13 @@ impl Snapshot {
                     opinion.map_or(0.0, |o| o.projected())
                 };
                 let mut place = |a: u32, b: u32, link: Link, weight: f64| {
-                    if let Some(next) = a.checked_sub(rows.start).and_then(|i| at.get_mut(i as usize)) {
-                        let k = *next as usize;
-                        *next += 1;
-                        if let (Some(t), Some(l), Some(x)) =
+                    if let Some(k) = fill.take(a as usize)
+                        && let (Some(t), Some(l), Some(x)) =
                             (targets.get_mut(k), links.get_mut(k), weights.get_mut(k))
-                        {
-                            *t = b;
-                            *l = link;
-                            *x = weight;
-                        }
+                    {
+                        *t = b;
+                        *l = link;
+                        *x = weight;
                     }
                 };
                 each(&mut |id, r, a, b, forward, back| {

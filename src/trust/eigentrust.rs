@@ -55,9 +55,8 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
         }
     }
     let edges = problem.targets.len();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     // A thread pays only on large graphs; the scores are the same either way.
-    let parallel = edges >= PARALLEL_EDGES && threads > 1;
+    let parallel = edges >= PARALLEL_EDGES;
     // The edges by target, each with its source and its source's normalized local
     // trust: a counting sort on the target, sources in order within each target.
     let mut in_offsets = vec![0u32; n + 1];
@@ -87,13 +86,7 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
     {
         // Each part places the edges to its own targets, in its own slices.
         let place = |part: &std::ops::Range<usize>, sources: &mut [u32], weights: &mut [f64]| {
-            let base = in_offsets.get(part.start).copied().unwrap_or(0);
-            let mut fill: Vec<u32> = in_offsets
-                .get(part.clone())
-                .unwrap_or_default()
-                .iter()
-                .map(|o| o - base)
-                .collect();
+            let mut fill = crate::snapshot::PartFill::new(&in_offsets, part.clone());
             for (i, &sum) in sums.iter().enumerate() {
                 if sum <= 0.0 {
                     continue;
@@ -102,31 +95,18 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
                 let targets = problem.targets.get(start..end).unwrap_or_default();
                 let local = problem.weights.get(start..end).unwrap_or_default();
                 for (&j, &w) in targets.iter().zip(local) {
-                    if let Some(at) = (j as usize)
-                        .checked_sub(part.start)
-                        .and_then(|at| fill.get_mut(at))
-                        && let (Some(s), Some(x)) =
-                            (sources.get_mut(*at as usize), weights.get_mut(*at as usize))
+                    if let Some(at) = fill.take(j as usize)
+                        && let (Some(s), Some(x)) = (sources.get_mut(at), weights.get_mut(at))
                     {
                         *s = i as u32;
                         *x = w.max(0.0) / sum;
-                        *at += 1;
                     }
                 }
             }
         };
         let (s0, s1) = in_sources.split_at_mut(split.min(edges));
         let (w0, w1) = in_weights.split_at_mut(split.min(edges));
-        if parallel {
-            std::thread::scope(|scope| {
-                let other = scope.spawn(|| place(p1, s1, w1));
-                place(p0, s0, w0);
-                other.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            });
-        } else {
-            place(p0, s0, w0);
-            place(p1, s1, w1);
-        }
+        crate::analysis::join(parallel, || place(p0, s0, w0), || place(p1, s1, w1));
     }
     let mut t = problem.pre_trust.to_vec();
     let mut next = vec![0.0f64; n];
@@ -158,15 +138,7 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
             change
         };
         let (n0, n1) = next.split_at_mut(p0.len());
-        let (c0, c1) = if parallel {
-            std::thread::scope(|scope| {
-                let other = scope.spawn(|| pull(p1, n1));
-                let c0 = pull(p0, n0);
-                (c0, other.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            })
-        } else {
-            (pull(p0, n0), pull(p1, n1))
-        };
+        let (c0, c1) = crate::analysis::join(parallel, || pull(p0, n0), || pull(p1, n1));
         residual = c0 + c1;
         std::mem::swap(&mut t, &mut next);
         if residual < problem.tolerance {
