@@ -418,16 +418,19 @@ impl Model {
     ///
     /// Built for networks of millions of rows: each line is parsed into 24 bytes per row
     /// (the two parties, the trust, the line), on a second thread when there is a second
-    /// core, in blocks of lines as they are read; the rows are then sorted by pair, so
-    /// that the two directions of a relationship meet and a repeat shows, and the
+    /// core, in blocks of lines as they are read; the rows are then sorted by source and
+    /// target, so that a repeat shows and each party's trust lies together, and the
     /// relationships are added in bulk. Keys that are plain whole numbers (`0`, `17`), as
     /// network tools number nodes, are looked up in an array. Of the errors in a row
     /// itself, the first in file order is reported, once the block of lines holding it
     /// is read (at most 16,384 lines, fewer near the start of the file); reading stops
-    /// soon after, a few blocks ahead at most. A repeated pair is reported after the
-    /// whole file is read, at the line of its first repeat. Relationships are stored in order
-    /// of their pair, each with the party listed earlier (the focal organization, then
-    /// `members` in file order) as its first party.
+    /// at the next line. A repeated pair is reported after the whole file is read, at the
+    /// line of its first repeat.
+    ///
+    /// Relationships are stored in order of their first party, then their second (in
+    /// the order of parties: the focal organization, then `members` in file order). A
+    /// relationship's first party is its row's source; for a pair given both ways, the
+    /// party listed earlier. Analyses then find each party's trust in one place.
     ///
     /// # Errors
     /// With the file as the path (`members` or `edges`) and the line:
@@ -490,8 +493,8 @@ impl Model {
             parties.push(id.into());
             index.insert(key, at);
         }
-        // Every row as (source, target, trust, line); then sorted by pair, so that the
-        // two directions of a relationship meet and a repeated pair shows. With a
+        // Every row as (source, target, trust, line); then sorted by source and target,
+        // so that a repeated pair shows. With a
         // second core, one thread reads the lines and another parses them, a block of
         // lines at a time (blocks growing from 256 lines to 16,384, so that an error
         // early in the file is found early); the reader stops at the next line once
@@ -596,43 +599,81 @@ impl Model {
             .set_path("edges")
             .with_position(line, 1));
         }
-        // One relationship per unordered pair, its first party the lower index.
-        let unordered = |r: &(u32, u32, f64, usize)| (r.0.min(r.1), r.0.max(r.1));
-        let count = trust.len()
-            - trust
-                .windows(2)
-                .filter(|w| matches!(w, [x, y] if unordered(x) == unordered(y)))
-                .count();
-        let mut rest = trust.as_slice();
-        let pairs = std::iter::from_fn(|| {
-            let (first, tail) = rest.split_first()?;
-            let (lo, hi) = unordered(first);
-            let mut opinions = [None, None];
-            let mut taken = 0;
-            for r in rest.iter().take(2).filter(|r| unordered(r) == (lo, hi)) {
-                if let Some(slot) = opinions.get_mut(usize::from(r.0 != lo)) {
-                    *slot = Opinion::from_score(r.2).ok();
-                }
-                taken += 1;
+        // Each party's rows, and whether each row's reverse is given too: a pair given
+        // both ways is one relationship, at the row of its lower party (its first).
+        let mut starts = vec![0u32; parties.len() + 1];
+        for r in &trust {
+            if let Some(c) = starts.get_mut(r.0 as usize + 1) {
+                *c += 1;
             }
-            rest = tail.get(taken.max(1) - 1..).unwrap_or_default();
-            Some((lo, hi, opinions))
+        }
+        crate::snapshot::running_sums(&mut starts);
+        // The place of the row `b,a`, if given.
+        let reverse = |a: u32, b: u32| {
+            let from = starts.get(b as usize).copied().unwrap_or(0) as usize;
+            let to = starts.get(b as usize + 1).copied().unwrap_or(0) as usize;
+            let row = trust.get(from..to).unwrap_or_default();
+            row.binary_search_by_key(&a, |r| r.1).ok().map(|k| from + k)
+        };
+        let mut paired = vec![false; trust.len()];
+        {
+            // A row from a higher party to a lower one is looked up (in the lower
+            // party's rows, scattered in memory) only where a filter of the rows from
+            // lower to higher parties, of about eight bits a row, says it may be given.
+            let bits = (trust.len().saturating_mul(8)).next_power_of_two().max(64);
+            let shift = 64 - bits.trailing_zeros();
+            let bit = |lo: u32, hi: u32| {
+                let h = (u64::from(lo) << 32 | u64::from(hi)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> shift;
+                (h as usize / 64, 1u64 << (h % 64))
+            };
+            let mut filter = vec![0u64; bits / 64];
+            for &(a, b, ..) in trust.iter().filter(|r| r.0 < r.1) {
+                let (word, mask) = bit(a, b);
+                if let Some(w) = filter.get_mut(word) {
+                    *w |= mask;
+                }
+            }
+            for (i, &(a, b, ..)) in trust.iter().enumerate().filter(|(_, r)| r.0 > r.1) {
+                let (word, mask) = bit(b, a);
+                if filter.get(word).is_some_and(|w| w & mask != 0)
+                    && let Some(j) = reverse(a, b)
+                {
+                    for k in [i, j] {
+                        if let Some(p) = paired.get_mut(k) {
+                            *p = true;
+                        }
+                    }
+                }
+            }
+        }
+        let count = trust.len() - paired.iter().filter(|&&p| p).count() / 2;
+        let relationships = trust.iter().zip(&paired).filter_map(|(r, &paired)| {
+            let (a, b, score, _) = *r;
+            if paired && b < a {
+                return None;
+            }
+            let back = paired.then(|| reverse(a, b)).flatten().and_then(|j| trust.get(j));
+            Some((
+                [a, b],
+                [
+                    Opinion::from_score(score).ok(),
+                    back.and_then(|back| Opinion::from_score(back.2).ok()),
+                ],
+            ))
         });
-        let relationships = pairs.map(|(lo, hi, opinions)| ([lo, hi], opinions));
         model.extend_relationships(count, &parties, options.kind, relationships)?;
         Ok(model)
     }
 }
 
-/// Sorts edge rows `(source, target, trust, line)` by pair: `(lower party, higher
-/// party, source, line)`. The rows are first split in place by lower party, below or
-/// above the middle of the `n` parties, and the two parts sorted on two threads when
-/// they are many; the keys are unique (lines are), so the order is the one a single
-/// sort gives.
+/// Sorts edge rows `(source, target, trust, line)` by source, then target, then line.
+/// The rows are first split in place by source, below or above the middle of the `n`
+/// parties, and the two parts sorted on two threads when they are many; the keys are
+/// unique (lines are), so the order is the one a single sort gives.
 fn sort_rows(rows: &mut [(u32, u32, f64, usize)], n: usize) {
-    let key = |&(a, b, _, line): &(u32, u32, f64, usize)| (a.min(b), a.max(b), a, line);
+    let key = |&(a, b, _, line): &(u32, u32, f64, usize)| (a, b, line);
     let middle = (n / 2) as u32;
-    let below = |r: &(u32, u32, f64, usize)| r.0.min(r.1) < middle;
+    let below = |r: &(u32, u32, f64, usize)| r.0 < middle;
     // Hoare's partition: rows below the middle first.
     let (mut i, mut j) = (0, rows.len());
     loop {
@@ -705,7 +746,7 @@ mod tests {
                 })
                 .collect();
             let mut expected = rows.clone();
-            expected.sort_unstable_by_key(|&(a, b, _, line)| (a.min(b), a.max(b), a, line));
+            expected.sort_unstable_by_key(|&(a, b, _, line)| (a, b, line));
             super::sort_rows(&mut rows, n);
             assert_eq!(rows, expected, "{n} parties");
         }

@@ -366,10 +366,14 @@ impl Opinion {
     /// Whether this is exactly [`Opinion::from_score`] of a non-negative belief, bit
     /// for bit (a belief of -0.0 is not): a dogmatic opinion with base rate 1/2,
     /// which its score, `b`, holds whole, as its projected probability is exactly `b`.
+    #[inline]
     pub(crate) fn is_score(&self) -> bool {
-        self.b.is_sign_positive()
-            && Opinion::from_score(self.b)
-                .is_ok_and(|s| s.to_parts().map(f64::to_bits) == self.to_parts().map(f64::to_bits))
+        let b = self.b;
+        // What `from_score(b)` makes, for a valid score.
+        b.is_sign_positive()
+            && (0.0..=1.0).contains(&b)
+            && Opinion::normalized(b, 1.0 - b, 0.5).to_parts().map(f64::to_bits)
+                == self.to_parts().map(f64::to_bits)
     }
 
     /// The three stored numbers `(b, d, a)`, for compact storage.

@@ -108,6 +108,25 @@ mod properties {
                         let p = model.trust(party(*a), party(*b), None).unwrap().opinion.unwrap().projected();
                         prop_assert!((p - f64::from(*t) / 100.0).abs() < 1e-12);
                     }
+                    // Relationships in order of their first party, then their second: a
+                    // row's source, or the lower key of a pair given both ways.
+                    let given = |a: u8, b: u8| rows.iter().any(|&(x, y, _)| (x, y) == (a, b));
+                    let mut expected: Vec<(u8, u8)> = pairs
+                        .iter()
+                        .map(|&(lo, hi)| if given(lo, hi) { (lo, hi) } else { (hi, lo) })
+                        .collect();
+                    expected.sort_unstable();
+                    let key = |p: PartyId| -> u8 { model.party_key(p).unwrap().parse().unwrap() };
+                    let stored: Vec<(u8, u8)> = model
+                        .relationships()
+                        .map(|(_, r)| (key(r.parties[0]), key(r.parties[1])))
+                        .collect();
+                    prop_assert_eq!(&stored, &expected);
+                    // No trust where no row gives it.
+                    for &(a, b) in &stored {
+                        let back = model.trust(party(b), party(a), None).unwrap().opinion;
+                        prop_assert_eq!(back.is_some(), given(b, a));
+                    }
                     model.validate().unwrap();
                 }
             }
