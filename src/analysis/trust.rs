@@ -681,9 +681,12 @@ impl Model {
                     continue;
                 }
                 let vi = v as usize;
+                // A settled party is never improved on (its bit, in a core's cache,
+                // spares a read of its cost); nor is a party already below `cu`.
+                if is_done(&done, vi) {
+                    continue;
+                }
                 let current = cost.get(vi).copied().unwrap_or(0.0);
-                // A settled party is never improved on: its cost is at most `cu`, and
-                // a party already below `cu` cannot be reached more cheaply through u.
                 if current < cu {
                     continue;
                 }
