@@ -610,13 +610,6 @@ impl Topology {
             .filter(|&i| i != u32::MAX && self.parties.get(i as usize) == Some(&party))
     }
 
-    /// The trust edges leaving `i`: the position of the first, and their targets.
-    pub(crate) fn row(&self, i: u32) -> (usize, &[u32]) {
-        let start = self.offsets.get(i as usize).copied().unwrap_or(0) as usize;
-        let end = self.offsets.get(i as usize + 1).copied().unwrap_or(0) as usize;
-        (start, self.targets.get(start..end.max(start)).unwrap_or_default())
-    }
-
     /// Trust edges leaving `i`: (target, edge position).
     pub(crate) fn out(&self, i: u32) -> impl Iterator<Item = (u32, usize)> + '_ {
         let start = self.offsets.get(i as usize).copied().unwrap_or(0) as usize;

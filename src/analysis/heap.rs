@@ -15,18 +15,19 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// The heap.
-pub(crate) struct RadixHeap {
+/// The heap, of parties `T`: an index, or a tuple led by one, which then decides the
+/// order of equal keys.
+pub(crate) struct RadixHeap<T = u32> {
     /// The last key popped (0 before any).
     last: u64,
     /// The parties whose key is `last`, least index on top.
-    equal: BinaryHeap<Reverse<u32>>,
+    equal: BinaryHeap<Reverse<T>>,
     /// `buckets[i]`: the entries whose highest bit differing from `last` is bit `i`.
-    buckets: [Vec<(u64, u32)>; 64],
+    buckets: [Vec<(u64, T)>; 64],
 }
 
-impl RadixHeap {
-    pub(crate) fn new() -> RadixHeap {
+impl<T: Ord + Copy> RadixHeap<T> {
+    pub(crate) fn new() -> RadixHeap<T> {
         RadixHeap {
             last: 0,
             equal: BinaryHeap::new(),
@@ -43,7 +44,7 @@ impl RadixHeap {
 
     /// Adds `party` under `key`. A key below the last popped one (which a caller
     /// pushing path costs never has) counts as equal to it.
-    pub(crate) fn push(&mut self, key: u64, party: u32) {
+    pub(crate) fn push(&mut self, key: u64, party: T) {
         let key = key.max(self.last);
         match self.bucket(key).and_then(|b| self.buckets.get_mut(b)) {
             Some(list) => list.push((key, party)),
@@ -52,7 +53,7 @@ impl RadixHeap {
     }
 
     /// Removes and returns the least `(key, party)`.
-    pub(crate) fn pop(&mut self) -> Option<(u64, u32)> {
+    pub(crate) fn pop(&mut self) -> Option<(u64, T)> {
         if self.equal.is_empty() {
             let next = self.buckets.iter().position(|b| !b.is_empty())?;
             let mut moving = std::mem::take(self.buckets.get_mut(next)?);

@@ -620,9 +620,15 @@ impl Model {
         let opinion_on = |u: u32, k: u32| snapshot.opinion(self, u, k as usize, context);
         // Per dense index, all the search touches per edge: the cost -ln(certainty) of
         // the best path so far (sums, so that long paths of weak trust do not
-        // underflow), and that path's last edge as (party before, edge position).
-        // Opinions are derived from the final paths.
-        let mut cost = vec![f64::INFINITY; n];
+        // underflow), beside the bounds of the party's row of trust edges, which go
+        // with it into the heap (so that a party popped is found with no look into
+        // the row offsets); and that path's last edge as (party before, edge
+        // position). Opinions are derived from the final paths.
+        let mut nodes: Vec<(f64, [u32; 2])> = snapshot
+            .offsets
+            .windows(2)
+            .map(|w| (f64::INFINITY, [w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0)]))
+            .collect();
         let mut last = vec![(u32::MAX, u32::MAX); n];
         // Settled parties, one bit each: small enough to stay in a core's cache.
         let mut done = vec![0u64; n.div_ceil(64)];
@@ -631,30 +637,32 @@ impl Model {
         // settled path, the factor its discounts scale by.
         let favouring = options.discount == Discount::UncertaintyFavouring;
         let mut belief = if favouring { vec![0.0f64; n] } else { Vec::new() };
-        if let Some(c) = cost.get_mut(source as usize) {
-            *c = 0.0;
+        if let Some(c) = nodes.get_mut(source as usize) {
+            c.0 = 0.0;
         }
         if let Some(b) = belief.get_mut(source as usize) {
             *b = 1.0;
         }
-        // The discount factor of the path to a settled party.
-        let factor = |cost: &[f64], belief: &[f64], u: u32| {
+        // The discount factor of the path to a settled party, of cost `c`.
+        let factor = |c: f64, belief: &[f64], u: u32| {
             if favouring {
                 belief.get(u as usize).copied().unwrap_or(0.0)
             } else {
-                (-cost.get(u as usize).copied().unwrap_or(f64::INFINITY)).exp()
+                (-c).exp()
             }
         };
         // The opinion at the end of a path: the discount of its last edge's opinion.
-        let chained = |cost: &[f64], belief: &[f64], before: u32, k: u32| {
-            let f = factor(cost, belief, before);
+        let chained = |c: f64, belief: &[f64], before: u32, k: u32| {
+            let f = factor(c, belief, before);
             opinion_on(before, k).map(|o| [f * o.belief(), f * o.disbelief(), o.base_rate()])
         };
+        let cost_of = |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or(f64::INFINITY, |x| x.0);
         // Min-heap on cost: for non-negative floats the bit patterns order as the
         // values do. Of equal costs the lower index pops first: deterministic.
         let mut heap = super::heap::RadixHeap::new();
-        heap.push(0.0f64.to_bits(), source);
-        while let Some((key, u)) = heap.pop() {
+        let row_of = |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or([0, 0], |x| x.1);
+        heap.push(0.0f64.to_bits(), (source, row_of(&nodes, source)));
+        while let Some((key, (u, [start, end]))) = heap.pop() {
             let ui = u as usize;
             // A party improved on was pushed again. Its first entry to come out has
             // its least cost, which is final: the later ones (of higher cost, or of the
@@ -674,9 +682,10 @@ impl Model {
                     *x = b;
                 }
             }
-            let (start, targets) = snapshot.row(u);
-            let row_weights = weights.get(start..start + targets.len()).unwrap_or_default();
-            for (k, (&v, &p)) in (start as u32..).zip(targets.iter().zip(row_weights)) {
+            let row = start as usize..(end as usize).max(start as usize);
+            let targets = snapshot.targets.get(row.clone()).unwrap_or_default();
+            let row_weights = weights.get(row).unwrap_or_default();
+            for (k, (&v, &p)) in (start..).zip(targets.iter().zip(row_weights)) {
                 if p <= 0.0 {
                     continue;
                 }
@@ -686,7 +695,7 @@ impl Model {
                 if is_done(&done, vi) {
                     continue;
                 }
-                let current = cost.get(vi).copied().unwrap_or(0.0);
+                let current = nodes.get(vi).map_or(0.0, |x| x.0);
                 if current < cu {
                     continue;
                 }
@@ -704,8 +713,9 @@ impl Model {
                     let projected = |parts: Option<[f64; 3]>| {
                         parts.map(|[b, d, a]| Opinion::normalized(b, d, a).projected())
                     };
-                    let old = projected(chained(&cost, &belief, old_before, old_k)).unwrap_or(0.0);
-                    let Some(new) = projected(chained(&cost, &belief, u, k)) else {
+                    let old = projected(chained(cost_of(&nodes, old_before), &belief, old_before, old_k))
+                        .unwrap_or(0.0);
+                    let Some(new) = projected(chained(cu, &belief, u, k)) else {
                         continue;
                     };
                     let key = |i: u32| {
@@ -718,22 +728,24 @@ impl Model {
                         continue;
                     }
                 }
-                if let (Some(c), Some(l)) = (cost.get_mut(vi), last.get_mut(vi)) {
-                    *c = candidate;
+                if let (Some(c), Some(l)) = (nodes.get_mut(vi), last.get_mut(vi)) {
+                    c.0 = candidate;
                     *l = (u, k);
+                    heap.push(candidate.to_bits(), (v, c.1));
                 }
-                heap.push(candidate.to_bits(), v);
             }
         }
         drop(heap);
         drop(done);
+        let cost: Vec<f64> = nodes.iter().map(|x| x.0).collect();
+        drop(nodes);
         // Each party's opinion from its final path, in two halves (on two threads for
         // large models).
         let mut opinion = vec![[0.0f64; 3]; n];
         let derive = |opinion: &mut [[f64; 3]], last: &[(u32, u32)]| {
             for (o, &(before, k)) in opinion.iter_mut().zip(last) {
                 if before != u32::MAX
-                    && let Some(parts) = chained(&cost, &belief, before, k)
+                    && let Some(parts) = chained(cost.get(before as usize).copied().unwrap_or(f64::INFINITY), &belief, before, k)
                 {
                     *o = parts;
                 }
