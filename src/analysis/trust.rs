@@ -627,7 +627,12 @@ impl Model {
         let mut nodes: Vec<(f64, [u32; 2])> = snapshot
             .offsets
             .windows(2)
-            .map(|w| (f64::INFINITY, [w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0)]))
+            .map(|w| {
+                (
+                    f64::INFINITY,
+                    [w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0)],
+                )
+            })
             .collect();
         let mut last = vec![(u32::MAX, u32::MAX); n];
         // Settled parties, one bit each: small enough to stay in a core's cache.
@@ -656,7 +661,8 @@ impl Model {
             let f = factor(c, belief, before);
             opinion_on(before, k).map(|o| [f * o.belief(), f * o.disbelief(), o.base_rate()])
         };
-        let cost_of = |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or(f64::INFINITY, |x| x.0);
+        let cost_of =
+            |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or(f64::INFINITY, |x| x.0);
         // Min-heap on cost: for non-negative floats the bit patterns order as the
         // values do. Of equal costs the lower index pops first: deterministic.
         let mut heap = super::heap::RadixHeap::new();
@@ -745,7 +751,12 @@ impl Model {
         let derive = |opinion: &mut [[f64; 3]], last: &[(u32, u32)]| {
             for (o, &(before, k)) in opinion.iter_mut().zip(last) {
                 if before != u32::MAX
-                    && let Some(parts) = chained(cost.get(before as usize).copied().unwrap_or(f64::INFINITY), &belief, before, k)
+                    && let Some(parts) = chained(
+                        cost.get(before as usize).copied().unwrap_or(f64::INFINITY),
+                        &belief,
+                        before,
+                        k,
+                    )
                 {
                     *o = parts;
                 }

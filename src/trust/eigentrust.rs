@@ -38,33 +38,43 @@ pub(crate) struct Problem<'a> {
 pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
     let n = problem.pre_trust.len();
     let keep = 1.0 - problem.alpha;
-    // Each row's total local trust; rows with none send their trust to pre-trust.
-    let mut sums = vec![0.0; n];
-    let mut dangling_rows = Vec::new();
-    for (i, sum) in sums.iter_mut().enumerate() {
-        let (start, end) = bounds(problem.offsets, i);
-        *sum = problem
-            .weights
-            .get(start..end)
-            .unwrap_or_default()
-            .iter()
-            .map(|x| x.max(0.0))
-            .sum();
-        if *sum <= 0.0 {
-            dangling_rows.push(i);
-        }
-    }
     let edges = problem.targets.len();
     // A thread pays only on large graphs; the scores are the same either way.
     let parallel = edges >= PARALLEL_EDGES;
-    // The edges by target, each with its source and its source's normalized local
-    // trust: a counting sort on the target, sources in order within each target.
+    // Each row's total local trust (rows with none send their trust to pre-trust),
+    // and each target's count of edges, in two halves of the rows, each counting its
+    // own edges; the counts are then added.
+    let mut sums = vec![0.0; n];
     let mut in_offsets = vec![0u32; n + 1];
-    for &j in problem.targets {
-        if let Some(o) = in_offsets.get_mut(j as usize + 1) {
-            *o += 1;
+    let mut counts = vec![0u32; if parallel { n + 1 } else { 0 }];
+    {
+        let tally = |rows: std::ops::Range<usize>, sums: &mut [f64], counts: &mut [u32]| {
+            for (i, sum) in rows.zip(sums) {
+                let (start, end) = bounds(problem.offsets, i);
+                let local = problem.weights.get(start..end).unwrap_or_default();
+                *sum = local.iter().map(|x| x.max(0.0)).sum();
+                for &j in problem.targets.get(start..end).unwrap_or_default() {
+                    if let Some(c) = counts.get_mut(j as usize + 1) {
+                        *c += 1;
+                    }
+                }
+            }
+        };
+        let half = if parallel { n / 2 } else { n };
+        let (s0, s1) = sums.split_at_mut(half);
+        crate::analysis::join(
+            parallel,
+            || tally(0..half, s0, &mut in_offsets),
+            || tally(half..n, s1, &mut counts),
+        );
+        for (o, c) in in_offsets.iter_mut().zip(&counts) {
+            *o += c;
         }
     }
+    drop(counts);
+    let dangling_rows: Vec<usize> = (0..n)
+        .filter(|&i| sums.get(i).is_none_or(|&s| s <= 0.0))
+        .collect();
     crate::snapshot::running_sums(&mut in_offsets);
     // Targets in parts of about equal edges, fixed whatever the machine.
     let mut parts: [std::ops::Range<usize>; PARTS] = [(); PARTS].map(|()| 0..0);
