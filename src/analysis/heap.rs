@@ -24,6 +24,8 @@ pub(crate) struct RadixHeap<T = u32> {
     equal: BinaryHeap<Reverse<T>>,
     /// `buckets[i]`: the entries whose highest bit differing from `last` is bit `i`.
     buckets: [Vec<(u64, T)>; 64],
+    /// Bit `i` set when `buckets[i]` holds entries.
+    filled: u64,
 }
 
 impl<T: Ord + Copy> RadixHeap<T> {
@@ -32,6 +34,7 @@ impl<T: Ord + Copy> RadixHeap<T> {
             last: 0,
             equal: BinaryHeap::new(),
             buckets: [(); 64].map(|()| Vec::new()),
+            filled: 0,
         }
     }
 
@@ -46,8 +49,13 @@ impl<T: Ord + Copy> RadixHeap<T> {
     /// pushing path costs never has) counts as equal to it.
     pub(crate) fn push(&mut self, key: u64, party: T) {
         let key = key.max(self.last);
-        match self.bucket(key).and_then(|b| self.buckets.get_mut(b)) {
-            Some(list) => list.push((key, party)),
+        match self.bucket(key) {
+            Some(b) => {
+                if let Some(list) = self.buckets.get_mut(b) {
+                    list.push((key, party));
+                    self.filled |= 1 << b;
+                }
+            }
             None => self.equal.push(Reverse(party)),
         }
     }
@@ -55,7 +63,8 @@ impl<T: Ord + Copy> RadixHeap<T> {
     /// Removes and returns the least `(key, party)`.
     pub(crate) fn pop(&mut self) -> Option<(u64, T)> {
         if self.equal.is_empty() {
-            let next = self.buckets.iter().position(|b| !b.is_empty())?;
+            let next = (self.filled != 0).then(|| self.filled.trailing_zeros() as usize)?;
+            self.filled &= !(1 << next);
             let mut moving = std::mem::take(self.buckets.get_mut(next)?);
             self.last = moving.iter().map(|e| e.0).min()?;
             // Every entry lands below bucket `next`: it agrees with the new last key on
