@@ -159,6 +159,18 @@ impl PartFill {
     }
 }
 
+/// Trust edges laid out in rows, as a snapshot holds them (see
+/// [`Snapshot::from_rows`]): row offsets, each edge's target, relationship and
+/// absolute weight, whether every opinion is a score's, and the relationships.
+pub(crate) struct TrustRows {
+    pub(crate) offsets: Vec<u32>,
+    pub(crate) targets: Vec<u32>,
+    pub(crate) links: Vec<Link>,
+    pub(crate) weights: Vec<f64>,
+    pub(crate) scored: bool,
+    pub(crate) relationships: usize,
+}
+
 impl Adjacency {
     /// Rows from `(row, node, edge)` triples: placed by a counting sort on the row,
     /// each row then sorted by node. O(n + pairs + Σ d log d).
@@ -233,15 +245,8 @@ impl Snapshot {
     /// Costs O(parties + relationships + observations).
     pub(crate) fn build(model: &Model) -> Snapshot {
         let graph = &model.graph;
-        let bound = graph.node_indices().next_back().map_or(0, |i| i.index() + 1);
-        let mut dense = vec![u32::MAX; bound];
-        let mut parties = Vec::with_capacity(graph.node_count());
-        for index in graph.node_indices() {
-            if let (Some(slot), Some(party)) = (dense.get_mut(index.index()), model.party_of_node(index)) {
-                *slot = parties.len() as u32;
-                parties.push(party);
-            }
-        }
+        let (parties, dense) = numbering(model);
+        let bound = dense.len();
         let n = parties.len();
         let dense_of = |p: PartyId| {
             dense
@@ -403,32 +408,103 @@ impl Snapshot {
         let [h0, h1] = &halves;
         let ((scored0, untrusted), (scored1, _)) =
             crate::analysis::join(parallel, || fill(h0, t0, l0, w0), || fill(h1, t1, l1, w1));
-        let scored = scored0 && scored1;
+        let rows = TrustRows {
+            offsets,
+            targets,
+            links,
+            weights: absolute_weights,
+            scored: scored0 && scored1,
+            relationships: graph.edge_count(),
+        };
+        Snapshot::assemble(
+            model,
+            (parties, dense),
+            rows,
+            evidence,
+            untrusted,
+            !unrelated.is_empty(),
+        )
+    }
+
+    /// The snapshot of `model` from its trust edges laid out elsewhere (as an import
+    /// that knows its relationships in order lays them out, while it builds the model),
+    /// the rows of party k being those of `parties[k]`: `None` unless the model's
+    /// parties are those, in node order with no vacant slot, it holds exactly
+    /// `rows.relationships` relationships, as graph edges 0, 1, and so on, each with
+    /// some trust, and nothing else bears on trust (no observations, no trust by
+    /// context). What is laid out must be what [`Snapshot::build`] lays out.
+    pub(crate) fn from_rows(model: &Model, parties: &[PartyId], rows: TrustRows) -> Option<Snapshot> {
+        let graph = &model.graph;
+        let total = rows.offsets.last().copied().unwrap_or(0) as usize;
+        let plain = model.observations.is_empty()
+            && model.extras.is_empty()
+            && graph.edge_count() == rows.relationships
+            && graph
+                .edge_references()
+                .next_back()
+                .map_or(0, |e| e.id().index() + 1)
+                == rows.relationships
+            && rows.offsets.len() == parties.len() + 1
+            && [rows.targets.len(), rows.links.len(), rows.weights.len()] == [total; 3];
+        let numbering = numbering(model);
+        (plain && numbering.0 == parties && numbering.1.len() == parties.len())
+            .then(|| Snapshot::assemble(model, numbering, rows, Evidence::new(), Vec::new(), false))
+    }
+
+    fn assemble(
+        model: &Model,
+        (parties, dense): (Vec<PartyId>, Vec<u32>),
+        rows: TrustRows,
+        evidence: Evidence,
+        untrusted: Vec<(u32, u32)>,
+        observed_only: bool,
+    ) -> Snapshot {
         let weights: Vec<OnceLock<Vec<f64>>> = (0..=model.settings.contexts.len())
             .map(|_| OnceLock::new())
             .collect();
         if let Some(cell) = weights.first() {
-            let _ = cell.set(absolute_weights);
+            let _ = cell.set(rows.weights);
         }
         Snapshot {
             topology: Arc::new(Topology {
                 parties,
                 dense,
-                offsets,
-                targets,
-                links,
+                offsets: rows.offsets,
+                targets: rows.targets,
+                links: rows.links,
                 evidence,
                 neighbors: OnceLock::new(),
                 incoming: OnceLock::new(),
                 reverse: OnceLock::new(),
                 untrusted,
-                observed_only: !unrelated.is_empty(),
+                observed_only,
                 scanned: std::sync::atomic::AtomicBool::new(false),
             }),
             weights,
-            scored,
+            scored: rows.scored,
             baseline: std::sync::Mutex::new(None),
         }
+    }
+
+    /// Whether two snapshots lay out the same parties and trust edges, with the same
+    /// absolute weights (bit for bit).
+    #[cfg(test)]
+    pub(crate) fn same_layout(&self, other: &Snapshot) -> bool {
+        let absolute = |s: &Snapshot| {
+            s.weights
+                .first()
+                .and_then(|w| w.get())
+                .map(|w| w.iter().map(|x| x.to_bits()).collect::<Vec<_>>())
+        };
+        self.parties == other.parties
+            && self.dense == other.dense
+            && self.offsets == other.offsets
+            && self.targets == other.targets
+            && self.links == other.links
+            && self.untrusted == other.untrusted
+            && self.observed_only == other.observed_only
+            && self.scored == other.scored
+            && absolute(self) == absolute(other)
     }
 
     /// A snapshot for a model whose parties, relationships, trust edges and
@@ -674,6 +750,22 @@ impl Snapshot {
         };
         with_evidence(&self.evidence, declared, source, *self.targets.get(k)?, context)
     }
+}
+
+/// The model's parties in node order, and each graph node's dense index (`u32::MAX`
+/// for a vacant slot).
+fn numbering(model: &Model) -> (Vec<PartyId>, Vec<u32>) {
+    let graph = &model.graph;
+    let bound = graph.node_indices().next_back().map_or(0, |i| i.index() + 1);
+    let mut dense = vec![u32::MAX; bound];
+    let mut parties = Vec::with_capacity(graph.node_count());
+    for index in graph.node_indices() {
+        if let (Some(slot), Some(party)) = (dense.get_mut(index.index()), model.party_of_node(index)) {
+            *slot = parties.len() as u32;
+            parties.push(party);
+        }
+    }
+    (parties, dense)
 }
 
 /// Whether an edge's opinion is the dogmatic one of its projected trust, which the

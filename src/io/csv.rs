@@ -661,9 +661,94 @@ impl Model {
                 ],
             ))
         });
-        model.extend_relationships(count, &parties, options.kind, relationships)?;
+        // With a second core, the trust edges are laid out for analysis there while the
+        // model is built: the model comes with its snapshot.
+        let (built, rows) = std::thread::scope(|scope| {
+            let layout = threaded.then(|| scope.spawn(|| lay_out(&trust, &paired, &starts, reverse)));
+            let built = model.extend_relationships(count, &parties, options.kind, relationships);
+            let rows = layout.and_then(|l| l.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (built, rows)
+        });
+        built?;
+        if let Some(snapshot) =
+            rows.and_then(|rows| crate::snapshot::Snapshot::from_rows(&model, &parties, rows))
+        {
+            model.adopt_snapshot(snapshot);
+        }
         Ok(model)
     }
+}
+
+/// The trust edges of the relationships an import makes of `trust`, its rows sorted by
+/// source and target (each party's rows from `starts[k]` to `starts[k + 1]`, `paired`
+/// marking the rows whose reverse is given too, found by `reverse`), laid out as
+/// [`crate::snapshot::Snapshot::build`] lays them out: each party's row holds its trust
+/// in order of relationship. A row makes a relationship unless it is the second of a
+/// pair given both ways (its source the higher party), whose relationship was made at
+/// its reverse, earlier; that trust comes first in its party's row, then the party's
+/// own relationships, in order of target. `None` if some trust is not a score.
+fn lay_out(
+    trust: &[(u32, u32, f64, usize)],
+    paired: &[bool],
+    starts: &[u32],
+    reverse: impl Fn(u32, u32) -> Option<usize>,
+) -> Option<crate::snapshot::TrustRows> {
+    let makes = |r: &(u32, u32, f64, usize), paired: bool| !(paired && r.1 < r.0);
+    // The relationships made before each party's rows.
+    let mut before = vec![0u32; starts.len()];
+    for (r, &p) in trust.iter().zip(paired) {
+        if makes(r, p)
+            && let Some(c) = before.get_mut(r.0 as usize + 1)
+        {
+            *c += 1;
+        }
+    }
+    crate::snapshot::running_sums(&mut before);
+    let mut targets = Vec::with_capacity(trust.len());
+    let mut links = Vec::with_capacity(trust.len());
+    let mut weights = Vec::with_capacity(trust.len());
+    let mut scored = true;
+    let mut push = |target: u32, link: crate::snapshot::Link, score: f64| {
+        let opinion = Opinion::from_score(score).ok()?;
+        scored &= opinion.is_score();
+        targets.push(target);
+        links.push(link);
+        weights.push(opinion.projected());
+        Some(())
+    };
+    let mut made = 0u32;
+    for (a, bounds) in (0u32..).zip(starts.windows(2)) {
+        let (from, to) = (*bounds.first()? as usize, *bounds.get(1)? as usize);
+        let rows = trust.get(from..to)?.iter().zip(paired.get(from..to)?);
+        // The second party's trust in the first, of pairs made at the first's row.
+        for (r, _) in rows.clone().filter(|&(r, &p)| !makes(r, p)) {
+            let j = reverse(a, r.1)?;
+            let first = *starts.get(r.1 as usize)? as usize;
+            let earlier = trust
+                .get(first..j)?
+                .iter()
+                .zip(paired.get(first..j)?)
+                .filter(|&(r, &p)| makes(r, p))
+                .count() as u32;
+            push(
+                r.1,
+                crate::snapshot::Link::new(before.get(r.1 as usize)? + earlier, true),
+                r.2,
+            )?;
+        }
+        for (r, _) in rows.filter(|&(r, &p)| makes(r, p)) {
+            push(r.1, crate::snapshot::Link::new(made, false), r.2)?;
+            made += 1;
+        }
+    }
+    Some(crate::snapshot::TrustRows {
+        offsets: starts.to_vec(),
+        targets,
+        links,
+        weights,
+        scored,
+        relationships: made as usize,
+    })
 }
 
 /// Sorts edge rows `(source, target, trust, line)` by source, then target, then line.
@@ -699,6 +784,53 @@ fn sort_rows(rows: &mut [(u32, u32, f64, usize)], n: usize) {
 #[cfg(test)]
 mod tests {
     use super::KeyMap;
+
+    /// The snapshot an import lays out beside the model is the one built from the
+    /// model: over random edge lists with pairs given one way either way round, both
+    /// ways, and trust of 0 and 1.
+    #[test]
+    fn the_snapshot_laid_out_on_import_is_the_one_built() {
+        let mut seed = 11u64;
+        let mut next = |m: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        };
+        let threaded = std::thread::available_parallelism().map_or(1, usize::from) > 1;
+        for case in 0..300 {
+            let n = 2 + next(40);
+            let members: String = std::iter::once("key,members\n".to_string())
+                .chain((0..n).map(|k| format!("{k},{}\n", 1 + k)))
+                .collect();
+            let mut seen = std::collections::HashSet::new();
+            let mut edges = String::from("source,target,trust\n");
+            for _ in 0..next(4 * n) {
+                let (a, b) = (next(n), next(n));
+                let both = next(3) == 0;
+                for (x, y) in [(a, b), (b, a)].into_iter().take(if both { 2 } else { 1 }) {
+                    if x != y && seen.insert((x, y)) {
+                        let t = match next(5) {
+                            0 => "0".to_string(),
+                            1 => "1".to_string(),
+                            _ => format!("{}", next(10_001) as f64 / 10_000.0),
+                        };
+                        edges.push_str(&format!("{x},{y},{t}\n"));
+                    }
+                }
+            }
+            let model =
+                crate::Model::from_csv(edges.as_bytes(), members.as_bytes(), &super::CsvOptions::new("0"))
+                    .unwrap();
+            match model.built_snapshot() {
+                Some(laid) => assert!(
+                    laid.same_layout(&crate::snapshot::Snapshot::build(&model)),
+                    "case {case}: {edges}"
+                ),
+                None => assert!(!threaded, "case {case}: no snapshot laid out"),
+            }
+        }
+    }
 
     #[test]
     fn keys_are_found_however_they_are_held() {
