@@ -1,7 +1,8 @@
 //! The compact, immutable view of a model that analyses run on: parties numbered
 //! densely, directed trust edges in compressed sparse rows with `u32` indices, and
 //! per-context trust weights computed once and kept. Built from the model on first use
-//! after an edit; analyses never walk the editable graph on their hot paths.
+//! after an edit (or laid out by a CSV import beside the model it builds); analyses
+//! never walk the editable graph on their hot paths.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};

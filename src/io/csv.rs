@@ -430,7 +430,9 @@ impl Model {
     /// Relationships are stored in order of their first party, then their second (in
     /// the order of parties: the focal organization, then `members` in file order). A
     /// relationship's first party is its row's source; for a pair given both ways, the
-    /// party listed earlier. Analyses then find each party's trust in one place.
+    /// party listed earlier. Analyses then find each party's trust in one place. With a
+    /// second core, that trust is laid out for analysis there while the model is built:
+    /// the model comes with the snapshot its first analysis would otherwise build.
     ///
     /// # Errors
     /// With the file as the path (`members` or `edges`) and the line:
