@@ -728,11 +728,23 @@ impl Snapshot {
         k: usize,
         context: Option<u16>,
     ) -> Option<Opinion> {
-        if self.scored && context.is_none() {
-            let weight = self.weights.first()?.get()?.get(k)?;
-            return Opinion::from_score(*weight).ok();
+        if self.scores(context) {
+            return self.score_opinion(k);
         }
         self.declared_opinion(model, source, k, context)
+    }
+
+    /// Whether every trust edge's opinion in `context` is its weight's score, which
+    /// [`Snapshot::score_opinion`] then gives without the model.
+    pub(crate) fn scores(&self, context: Option<u16>) -> bool {
+        self.scored && context.is_none()
+    }
+
+    /// The absolute opinion of the trust edge at `k` as its weight's score: what the
+    /// edge holds when [`Snapshot::scores`] says so.
+    pub(crate) fn score_opinion(&self, k: usize) -> Option<Opinion> {
+        let weight = self.weights.first()?.get()?.get(k)?;
+        Opinion::from_score(*weight).ok()
     }
 
     /// As [`Snapshot::opinion`], always read from the model.

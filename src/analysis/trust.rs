@@ -179,13 +179,25 @@ pub struct InferredTrust {
 pub struct TrustPaths {
     snapshot: Arc<Snapshot>,
     source: u32,
-    /// Per dense index: predecessor on the path (`u32::MAX`: unreached or the source).
-    pred: Vec<u32>,
+    /// Per dense index: the path's last edge, as (party before, edge position); the
+    /// party before is `u32::MAX` for the source and parties unreached.
+    last: Vec<(u32, u32)>,
     /// Per dense index: `-ln` of the product of projected trust along the path
     /// (infinite: unreached).
     cost: Vec<f64>,
-    /// Per dense index: the derived opinion `(b, d, a)`.
-    opinion: Vec<[f64; 3]>,
+    opinions: PathOpinions,
+}
+
+/// The opinions at the ends of the paths.
+#[derive(Debug, Clone)]
+enum PathOpinions {
+    /// Per dense index, derived once the paths were found: `(b, d, a)`.
+    Derived(Vec<[f64; 3]>),
+    /// Chained when asked for, from the path's last edge, where every edge's opinion
+    /// is its weight's score ([`Snapshot::score_opinion`]): discounted by the party
+    /// before's product of beliefs (`belief`, with uncertainty-favouring discount) or
+    /// its certainty.
+    Chained { favouring: bool, belief: Vec<f64> },
 }
 
 impl TrustPaths {
@@ -258,11 +270,26 @@ impl TrustPaths {
         let mut path = vec![party];
         let mut at = target;
         while at != self.source {
-            at = self.pred.get(at as usize).copied().filter(|&p| p != u32::MAX)?;
+            at = self
+                .last
+                .get(at as usize)
+                .map(|l| l.0)
+                .filter(|&p| p != u32::MAX)?;
             path.push(self.party(at));
         }
         path.reverse();
-        let [b, d, a] = self.opinion.get(target as usize).copied()?;
+        let [b, d, a] = match &self.opinions {
+            PathOpinions::Derived(opinions) => opinions.get(target as usize).copied()?,
+            PathOpinions::Chained { favouring, belief } => {
+                let (before, k) = self.last.get(target as usize).copied()?;
+                let factor = if *favouring {
+                    belief.get(before as usize).copied().unwrap_or(0.0)
+                } else {
+                    (-self.cost.get(before as usize).copied().unwrap_or(f64::INFINITY)).exp()
+                };
+                discounted(factor, self.snapshot.score_opinion(k as usize)?)
+            }
+        };
         Some(InferredTrust {
             opinion: Opinion::normalized(b, d, a),
             path,
@@ -286,6 +313,11 @@ impl TrustPaths {
             .filter(|(c, _)| c.is_finite())
             .map(|(c, i)| (self.party(i), (-c).exp()))
     }
+}
+
+/// An edge's opinion discounted by the path before it: `(f b, f d, a)`.
+fn discounted(factor: f64, o: Opinion) -> [f64; 3] {
+    [factor * o.belief(), factor * o.disbelief(), o.base_rate()]
 }
 
 /// Options for reputation.
@@ -659,7 +691,7 @@ impl Model {
         // The opinion at the end of a path: the discount of its last edge's opinion.
         let chained = |c: f64, belief: &[f64], before: u32, k: u32| {
             let f = factor(c, belief, before);
-            opinion_on(before, k).map(|o| [f * o.belief(), f * o.disbelief(), o.base_rate()])
+            opinion_on(before, k).map(|o| discounted(f, o))
         };
         let cost_of =
             |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or(f64::INFINITY, |x| x.0);
@@ -745,8 +777,18 @@ impl Model {
         drop(done);
         let cost: Vec<f64> = nodes.iter().map(|x| x.0).collect();
         drop(nodes);
-        // Each party's opinion from its final path, in two halves (on two threads for
-        // large models).
+        // Where every edge's opinion is its weight's score, opinions are chained when
+        // asked for; otherwise each party's is derived from its final path, in two
+        // halves (on two threads for large models).
+        if snapshot.scores(context) {
+            return Ok(TrustPaths {
+                snapshot,
+                source,
+                last,
+                cost,
+                opinions: PathOpinions::Chained { favouring, belief },
+            });
+        }
         let mut opinion = vec![[0.0f64; 3]; n];
         let derive = |opinion: &mut [[f64; 3]], last: &[(u32, u32)]| {
             for (o, &(before, k)) in opinion.iter_mut().zip(last) {
@@ -765,13 +807,12 @@ impl Model {
         let (o0, o1) = opinion.split_at_mut(n / 2);
         let (l0, l1) = last.split_at(n / 2);
         super::join(n >= 1 << 16, || derive(o0, l0), || derive(o1, l1));
-        let pred = last.into_iter().map(|(before, _)| before).collect();
         Ok(TrustPaths {
             snapshot,
             source,
-            pred,
+            last,
             cost,
-            opinion,
+            opinions: PathOpinions::Derived(opinion),
         })
     }
 
