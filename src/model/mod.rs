@@ -1335,6 +1335,16 @@ impl Model {
         // then their graph nodes, then the additions. The parties and nodes of a batch
         // lie scattered in memory; read in a pass of their own, they are fetched
         // together rather than one relationship at a time.
+        // Parties numbered as their nodes (as an import adding them in order numbers
+        // them) are their own nodes, with no look into `parties`.
+        let identity = parties.iter().zip(0u32..).all(|(p, i)| p.slot().index == i);
+        let node_of = |i: u32| {
+            if identity {
+                ((i as usize) < parties.len()).then(|| NodeIndex::new(i as usize))
+            } else {
+                parties.get(i as usize).map(|p| node(p.slot()))
+            }
+        };
         let mut relationships = relationships.peekable();
         let mut batch = Vec::with_capacity(BATCH);
         let mut ends = Vec::with_capacity(BATCH);
@@ -1342,15 +1352,10 @@ impl Model {
             batch.clear();
             batch.extend(relationships.by_ref().take(BATCH));
             ends.clear();
-            ends.extend(batch.iter().map(|([a, b], _)| {
-                (
-                    parties.get(*a as usize).copied(),
-                    parties.get(*b as usize).copied(),
-                )
-            }));
+            ends.extend(batch.iter().map(|([a, b], _)| (node_of(*a), node_of(*b))));
             let touched = ends
                 .iter()
-                .filter_map(|(_, b)| self.graph.node_weight(node((*b)?.slot())))
+                .filter_map(|(_, b)| self.graph.node_weight((*b)?))
                 .fold(0u32, |sum, n| sum.wrapping_add(n.serial));
             std::hint::black_box(touched);
             for (&(a, b), &(_, [t0, t1])) in ends.iter().zip(&batch) {
@@ -1369,7 +1374,7 @@ impl Model {
                     has_extra: false,
                     trust,
                 };
-                let edge = self.graph.add_edge(node(a.slot()), node(b.slot()), record);
+                let edge = self.graph.add_edge(a, b, record);
                 self.edge_slots = self.edge_slots.max(edge.index() + 1);
             }
         }
