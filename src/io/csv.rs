@@ -301,11 +301,6 @@ impl<R: BufRead> Lines<R> {
         }
     }
 
-    /// The current line's `N` fields, trimmed; `None` if it has another number.
-    fn fields<const N: usize>(&self) -> Option<[&str; N]> {
-        fields(self.text())
-    }
-
     fn error(&self, kind: ErrorKind, message: impl std::fmt::Display) -> Error {
         row_error(self.name, self.line, kind, message)
     }
@@ -416,9 +411,9 @@ impl Model {
     /// organization is made either way). Relationships get the options' kind, groups
     /// their role.
     ///
-    /// Built for networks of millions of rows: each line is parsed into 24 bytes per row
-    /// (the two parties, the trust, the line), on a second thread when there is a second
-    /// core, in blocks of lines as they are read; the rows are then sorted by source and
+    /// Built for networks of millions of rows: with a second core, each file's lines are
+    /// read on one thread and handled on another, in blocks as they are read; each edge
+    /// line is parsed into 24 bytes per row (the two parties, the trust, the line); the rows are then sorted by source and
     /// target, so that a repeat shows and each party's trust lies together, and the
     /// relationships are added in bulk. Keys that are plain whole numbers (`0`, `17`), as
     /// network tools number nodes, are looked up in an array. Of the errors in a row
@@ -463,110 +458,84 @@ impl Model {
         let mut model = Model::new(options.settings.clone(), Organization::new(options.focal.clone()))?;
         // Each key's party, by an index of the import's own: the focal organization
         // first, then the groups in file order.
-        let mut parties: Vec<PartyId> = vec![model.focal().into()];
+        let parties: Vec<PartyId> = vec![model.focal().into()];
         let mut index = KeyMap::default();
         index.insert(&options.focal, 0);
         let limits = options.limits;
-        let mut rows_read = 0u64;
-        let mut rows = Lines::new(members, "members", limits);
-        while rows.advance("key,members")? {
-            let Some([key, count]) = rows.fields::<2>() else {
-                return Err(rows.error(ErrorKind::Format, "expected two fields, `key,members`"));
-            };
-            let count: u64 = count.parse().map_err(|_| {
-                rows.error(
-                    ErrorKind::Format,
-                    format!("members `{count}` is not a whole number"),
-                )
-            })?;
-            rows_read += 1;
-            limits
-                .check_items(rows_read)
-                .and_then(|()| limits.check_key(key))
-                .map_err(|e| rows.error(e.kind(), e))?;
-            if key == options.focal {
-                continue;
-            }
-            let id = model
-                .add_constituent(Constituent::new(key, options.role.clone(), count))
-                .map_err(|e| rows.error(e.kind(), e))?;
-            let at = u32::try_from(parties.len())
-                .map_err(|_| rows.error(ErrorKind::Capacity, "too many groups"))?;
-            parties.push(id.into());
-            index.insert(key, at);
-        }
-        // Every row as (source, target, trust, line); then sorted by source and target,
-        // so that a repeated pair shows. With a
-        // second core, one thread reads the lines and another parses them, a block of
-        // lines at a time (blocks growing from 256 lines to 16,384, so that an error
-        // early in the file is found early); the reader stops at the next line once
-        // the parser has found an error. A parse error is on a line before any read
-        // error still to come, so the first error in file order is the one reported.
-        let mut rows = Lines::new(edges, "edges", limits);
         let threaded = std::thread::available_parallelism().map_or(1, usize::from) > 1;
-        let stop = std::sync::atomic::AtomicBool::new(false);
-        let parse = |block: &Block, trust: &mut Vec<(u32, u32, f64, usize)>, read: &mut u64| {
+        let add = |block: &Block, groups: &mut Groups<'_>| {
             for (text, line) in block.lines() {
-                trust.push(edge_row(text, line, &index, &limits, read)?);
+                let error = |kind, message: String| row_error("members", line, kind, message);
+                let Some([key, count]) = fields::<2>(text) else {
+                    return Err(error(
+                        ErrorKind::Format,
+                        "expected two fields, `key,members`".into(),
+                    ));
+                };
+                let count: u64 = count.parse().map_err(|_| {
+                    error(
+                        ErrorKind::Format,
+                        format!("members `{count}` is not a whole number"),
+                    )
+                })?;
+                groups.read += 1;
+                limits
+                    .check_items(groups.read)
+                    .and_then(|()| limits.check_key(key))
+                    .map_err(|e| error(e.kind(), e.to_string()))?;
+                if key == options.focal {
+                    continue;
+                }
+                let id = groups
+                    .model
+                    .add_constituent(Constituent::new(key, options.role.clone(), count))
+                    .map_err(|e| error(e.kind(), e.to_string()))?;
+                let at = u32::try_from(groups.parties.len())
+                    .map_err(|_| error(ErrorKind::Capacity, "too many groups".into()))?;
+                groups.parties.push(id.into());
+                groups.index.insert(key, at);
+            }
+            Ok(())
+        };
+        let groups = Groups {
+            model: &mut model,
+            parties,
+            index,
+            read: 0,
+        };
+        let (groups, error) = in_blocks(
+            &mut Lines::new(members, "members", limits),
+            "key,members",
+            threaded,
+            groups,
+            &add,
+        );
+        if let Some(e) = error {
+            return Err(e);
+        }
+        let Groups {
+            parties,
+            index,
+            read: rows_read,
+            ..
+        } = groups;
+        // Every row as (source, target, trust, line); then sorted by source and target,
+        // so that a repeated pair shows.
+        let parse = |block: &Block, parsed: &mut (Vec<(u32, u32, f64, usize)>, u64)| {
+            for (text, line) in block.lines() {
+                parsed
+                    .0
+                    .push(edge_row(text, line, &index, &limits, &mut parsed.1)?);
             }
             Ok::<(), Error>(())
         };
-        let (mut trust, errors) = std::thread::scope(|scope| {
-            let (send, receive) = std::sync::mpsc::sync_channel::<Block>(4);
-            let parser = threaded.then(|| {
-                let (parse, stop) = (&parse, &stop);
-                scope.spawn(move || {
-                    let (mut trust, mut read) = (Vec::new(), rows_read);
-                    for block in receive {
-                        if let Err(e) = parse(&block, &mut trust, &mut read) {
-                            stop.store(true, std::sync::atomic::Ordering::Relaxed);
-                            return (trust, Some(e));
-                        }
-                    }
-                    (trust, None)
-                })
-            });
-            // Without a second core, the blocks are parsed as they fill.
-            let (mut trust, mut read) = (Vec::new(), rows_read);
-            let mut parse_error = None;
-            let mut pass = |block: Block| match &parser {
-                Some(_) => send.send(block).is_ok(),
-                None => {
-                    if parse_error.is_none() {
-                        parse_error = parse(&block, &mut trust, &mut read).err();
-                    }
-                    parse_error.is_none()
-                }
-            };
-            let mut block = Block::default();
-            let mut size = Block::FIRST;
-            let read_error = loop {
-                if stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    break None;
-                }
-                match rows.advance("source,target,trust") {
-                    Ok(true) => {
-                        block.push(rows.text(), rows.line);
-                        if block.ends.len() >= size {
-                            size = (size * 2).min(Block::LINES);
-                            if !pass(std::mem::take(&mut block)) {
-                                break None;
-                            }
-                        }
-                    }
-                    Ok(false) => break None,
-                    Err(e) => break Some(e),
-                }
-            };
-            // The lines read before a read error are parsed too: an error among them
-            // comes first.
-            pass(block);
-            drop(send);
-            if let Some(parser) = parser {
-                (trust, parse_error) = parser.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-            }
-            (trust, parse_error.or(read_error))
-        });
+        let ((mut trust, _), errors) = in_blocks(
+            &mut Lines::new(edges, "edges", limits),
+            "source,target,trust",
+            threaded,
+            (Vec::new(), rows_read),
+            &parse,
+        );
         if let Some(e) = errors {
             return Err(e);
         }
@@ -753,6 +722,95 @@ fn lay_out(
     })
 }
 
+/// The groups of a members file read so far: the model they are added to, each
+/// key's party by the import's index, and the rows read.
+struct Groups<'m> {
+    model: &'m mut Model,
+    parties: Vec<PartyId>,
+    index: KeyMap,
+    read: u64,
+}
+
+/// The lines of `rows` (a first line that is `header` skipped), handed to `consume` a
+/// block at a time, with the consumer's state: `threaded` (with a second core), this
+/// thread reads the lines and another consumes them (blocks growing from 256 lines to 16,384, so
+/// that an error early in the file is found early), and the reader stops at the next
+/// line once the consumer has found an error; otherwise each block is consumed as it
+/// fills. An error consuming a line is on a line before any read error still to come,
+/// so the error returned is the first in file order.
+fn in_blocks<R: BufRead, S: Send>(
+    rows: &mut Lines<R>,
+    header: &str,
+    threaded: bool,
+    state: S,
+    consume: &(impl Fn(&Block, &mut S) -> Result<(), Error> + Sync),
+) -> (S, Option<Error>) {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let (send, receive) = std::sync::mpsc::sync_channel::<Block>(4);
+        // The state, with the consumer's first error: on the other thread, or here.
+        let mut consumer = if threaded {
+            let stop = &stop;
+            Consumer::There(scope.spawn(move || {
+                let mut state = state;
+                for block in receive {
+                    if let Err(e) = consume(&block, &mut state) {
+                        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                        return (state, Some(e));
+                    }
+                }
+                (state, None)
+            }))
+        } else {
+            Consumer::Here(state, None)
+        };
+        let mut pass = |block: Block| match &mut consumer {
+            Consumer::There(_) => send.send(block).is_ok(),
+            Consumer::Here(state, error) => {
+                if error.is_none() {
+                    *error = consume(&block, state).err();
+                }
+                error.is_none()
+            }
+        };
+        let mut block = Block::default();
+        let mut size = Block::FIRST;
+        let read_error = loop {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                break None;
+            }
+            match rows.advance(header) {
+                Ok(true) => {
+                    block.push(rows.text(), rows.line);
+                    if block.ends.len() >= size {
+                        size = (size * 2).min(Block::LINES);
+                        if !pass(std::mem::take(&mut block)) {
+                            break None;
+                        }
+                    }
+                }
+                Ok(false) => break None,
+                Err(e) => break Some(e),
+            }
+        };
+        // The lines read before a read error are consumed too: an error among them
+        // comes first.
+        pass(block);
+        drop(send);
+        let (state, error) = match consumer {
+            Consumer::There(thread) => thread.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            Consumer::Here(state, error) => (state, error),
+        };
+        (state, error.or(read_error))
+    })
+}
+
+/// Where the blocks of [`in_blocks`] are consumed.
+enum Consumer<S, T> {
+    There(T),
+    Here(S, Option<Error>),
+}
+
 /// Sorts edge rows `(source, target, trust, line)` by source, then target, then line.
 /// The rows are first split in place by source, below or above the middle of the `n`
 /// parties, and the two parts sorted on two threads when they are many; the keys are
@@ -786,6 +844,54 @@ fn sort_rows(rows: &mut [(u32, u32, f64, usize)], n: usize) {
 #[cfg(test)]
 mod tests {
     use super::KeyMap;
+
+    /// Blocks are consumed in order, to the first error in file order, the same with a
+    /// second thread or without, wherever the error falls against the blocks.
+    #[test]
+    fn blocks_are_consumed_alike_on_one_thread_or_two() {
+        let text: String = (1..=3000).map(|i| format!("{i}\n")).collect();
+        for bad in [
+            None,
+            Some(1),
+            Some(255),
+            Some(256),
+            Some(257),
+            Some(1000),
+            Some(2999),
+        ] {
+            for unreadable in [None, Some(2000)] {
+                let mut bytes = text.clone().into_bytes();
+                if let Some(line) = unreadable {
+                    let at = text.lines().take(line - 1).map(|l| l.len() + 1).sum::<usize>();
+                    bytes[at] = 0xff;
+                }
+                let consume = |block: &super::Block, seen: &mut Vec<usize>| {
+                    for (text, line) in block.lines() {
+                        if Some(line) == bad {
+                            return Err(super::row_error("t", line, crate::ErrorKind::Format, text));
+                        }
+                        seen.push(line);
+                    }
+                    Ok(())
+                };
+                let run = |threaded| {
+                    let mut rows = super::Lines::new(bytes.as_slice(), "t", crate::Limits::default());
+                    super::in_blocks(&mut rows, "h", threaded, Vec::new(), &consume)
+                };
+                let (one, two) = (run(false), run(true));
+                assert_eq!(one.0, two.0, "{bad:?} {unreadable:?}");
+                let line =
+                    |r: &(Vec<usize>, Option<crate::Error>)| r.1.as_ref().map(|e| (e.kind(), e.line()));
+                assert_eq!(line(&one), line(&two), "{bad:?} {unreadable:?}");
+                let first = match (bad, unreadable) {
+                    (Some(b), Some(u)) => Some(b.min(u)),
+                    (b, u) => b.or(u),
+                };
+                assert_eq!(one.1.and_then(|e| e.line()), first, "{bad:?} {unreadable:?}");
+                assert_eq!(one.0.len(), first.map_or(3000, |f| f - 1));
+            }
+        }
+    }
 
     /// The snapshot an import lays out beside the model is the one built from the
     /// model: over random edge lists with pairs given one way either way round, both

@@ -63,6 +63,39 @@ fn bad_rows_are_named_by_file_and_line() {
 }
 
 #[test]
+fn a_bad_member_row_far_into_the_file_is_named_by_its_line() {
+    let rows = |bad: usize, row: &str| -> String {
+        std::iter::once("key,members\n".to_string())
+            .chain((2..=3000).map(|line| {
+                if line == bad {
+                    format!("{row}\n")
+                } else {
+                    format!("k{line},5\n")
+                }
+            }))
+            .collect()
+    };
+    for (bad, row, kind) in [
+        (2500, "k2500,-1", ErrorKind::Format),
+        (1800, "k17,3", ErrorKind::Duplicate),
+        (2999, "k2999", ErrorKind::Format),
+    ] {
+        let e = import("", &rows(bad, row)).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.path(), e.line()),
+            (kind, Some("members"), Some(bad)),
+            "{e}"
+        );
+    }
+    // The first error in file order wins over a later one that cannot be read.
+    let mut bytes = rows(1200, "k1200,x").into_bytes();
+    let at = bytes.len() - 10;
+    bytes[at] = 0xff;
+    let e = Model::from_csv("".as_bytes(), bytes.as_slice(), &CsvOptions::new("0")).unwrap_err();
+    assert_eq!((e.kind(), e.line()), (ErrorKind::Format, Some(1200)), "{e}");
+}
+
+#[test]
 fn unreadable_input_is_a_syntax_error() {
     let bytes: &[u8] = b"0,1,0.9\n\xff\xfe,2,0.5\n";
     let e = Model::from_csv(bytes, MEMBERS.as_bytes(), &CsvOptions::new("0")).unwrap_err();
