@@ -9,7 +9,9 @@
 //! `DIR` holds `edges.csv` (`source,target,trust`) and `members.csv` (`key,members`);
 //! key `0` is the focal organization. One line per step, `name seconds check=...`:
 //!
-//! - `load`: read both files and build the model; check = directed trust edges loaded;
+//! - `load`: read both files and build the model (with a second core, the import lays
+//!   out the analysis snapshot beside it, in the same time); check = directed trust
+//!   edges loaded;
 //! - `reputation`: EigenTrust with key 0 pre-trusted, a = 0.15, tolerance 1e-9 on the
 //!   L1 change; check = the score of key 0;
 //! - `inferred_trust`: the most certain path from key 0 to every party; check = parties
@@ -25,8 +27,13 @@ use std::time::Instant;
 
 use covalence::{CsvOptions, Hops, Model, PartyId, ReachOptions, ReputationOptions, TrustOptions};
 
-fn line(name: &str, seconds: f64, check: impl std::fmt::Display) {
-    println!("{name:14} {seconds:9.3} s   check={check}");
+/// One figure, as the peer script prints it; an error if stdout is closed.
+fn line(name: &str, seconds: f64, check: impl std::fmt::Display) -> std::io::Result<()> {
+    use std::io::Write;
+    writeln!(
+        std::io::stdout().lock(),
+        "{name:14} {seconds:9.3} s   check={check}"
+    )
 }
 
 fn run(dir: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
@@ -43,7 +50,7 @@ fn run(dir: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
         .relationships()
         .map(|(_, r)| r.trust.iter().filter(|t| t.absolute.is_some()).count())
         .sum();
-    line("load", seconds, directed);
+    line("load", seconds, directed)?;
 
     let focal: PartyId = model.focal().into();
     let t = Instant::now();
@@ -51,15 +58,15 @@ fn run(dir: PathBuf) -> Result<(), Box<dyn std::error::Error>> {
         .reputation(&ReputationOptions::new().alpha(0.15).tolerance(1e-9))?
         .score(focal)
         .unwrap_or(0.0);
-    line("reputation", t.elapsed().as_secs_f64(), format!("{score:.6}"));
+    line("reputation", t.elapsed().as_secs_f64(), format!("{score:.6}"))?;
 
     let t = Instant::now();
     let reached = model.trust_paths(focal, &TrustOptions::new())?.reached();
-    line("inferred_trust", t.elapsed().as_secs_f64(), reached);
+    line("inferred_trust", t.elapsed().as_secs_f64(), reached)?;
 
     let t = Instant::now();
     let people = model.raw_reach(&ReachOptions::new().max_hops(3).hops(Hops::Relationships))?;
-    line("reach3", t.elapsed().as_secs_f64(), people);
+    line("reach3", t.elapsed().as_secs_f64(), people)?;
     Ok(())
 }
 
