@@ -257,6 +257,8 @@ impl<R: BufRead> Lines<R> {
                         ErrorKind::Syntax,
                         format!("{}: cannot read line {}: {e}", self.name, self.line + 1),
                     )
+                    .set_path(self.name)
+                    .with_position(self.line + 1, 1)
                 })?;
             if read == 0 {
                 return Ok(false);
@@ -323,8 +325,9 @@ fn row_error(name: &'static str, line: usize, kind: ErrorKind, message: impl std
         .with_position(line, 1)
 }
 
-/// Lines of the edges file, as read, passed from the reading thread to the parsing
-/// one: their text end to end, and where each ends with its line number.
+/// Lines of a file, as read, passed from the reading thread to the one handling them
+/// (see [`in_blocks`]): their text end to end, and where each ends with its line
+/// number.
 #[derive(Default)]
 struct Block {
     text: String,
@@ -915,8 +918,9 @@ mod tests {
         let members: String = (1..2000).map(|k| format!("{k},1\n")).collect();
         let model =
             crate::Model::from_csv(hub.as_bytes(), members.as_bytes(), &super::CsvOptions::new("0")).unwrap();
-        if let Some(laid) = model.built_snapshot() {
-            assert!(laid.same_layout(&crate::snapshot::Snapshot::build(&model)));
+        match model.built_snapshot() {
+            Some(laid) => assert!(laid.same_layout(&crate::snapshot::Snapshot::build(&model))),
+            None => assert!(!threaded, "the hub's snapshot was not laid out"),
         }
         for case in 0..300 {
             let n = 2 + next(40);

@@ -95,6 +95,30 @@ fn a_bad_member_row_far_into_the_file_is_named_by_its_line() {
     assert_eq!((e.kind(), e.line()), (ErrorKind::Format, Some(1200)), "{e}");
 }
 
+/// A reader that fails after the bytes it holds.
+struct Failing(std::io::Cursor<Vec<u8>>);
+
+impl std::io::Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self.0.read(buf)? {
+            0 => Err(std::io::Error::other("the disk went away")),
+            n => Ok(n),
+        }
+    }
+}
+
+#[test]
+fn a_failing_reader_is_named_by_file_and_line() {
+    let edges = std::io::BufReader::new(Failing(std::io::Cursor::new(b"0,1,0.9\n1,2,0.5\n".to_vec())));
+    let e = Model::from_csv(edges, MEMBERS.as_bytes(), &CsvOptions::new("0")).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.path(), e.line()),
+        (ErrorKind::Syntax, Some("edges"), Some(3)),
+        "{e}"
+    );
+    assert!(e.to_string().contains("the disk went away"), "{e}");
+}
+
 #[test]
 fn unreadable_input_is_a_syntax_error() {
     let bytes: &[u8] = b"0,1,0.9\n\xff\xfe,2,0.5\n";
