@@ -848,6 +848,16 @@ fn sort_rows(rows: &mut [(u32, u32, f64, usize)], n: usize) {
 mod tests {
     use super::KeyMap;
 
+    /// Seeded numbers below `m`, from a linear congruential generator.
+    fn numbers(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % m
+        }
+    }
+
     /// Blocks are consumed in order, to the first error in file order, the same with a
     /// second thread or without, wherever the error falls against the blocks.
     #[test]
@@ -901,13 +911,7 @@ mod tests {
     /// ways, and trust of 0 and 1.
     #[test]
     fn the_snapshot_laid_out_on_import_is_the_one_built() {
-        let mut seed = 11u64;
-        let mut next = |m: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % m
-        };
+        let mut next = numbers(11);
         let threaded = std::thread::available_parallelism().map_or(1, usize::from) > 1;
         // A hub (the focal organization) trusting and trusted by every party, with
         // some of them also trusting each other both ways.
@@ -987,13 +991,7 @@ mod tests {
 
     #[test]
     fn rows_sort_as_one_sort_would() {
-        let mut seed = 7u64;
-        let mut next = |m: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % m
-        };
+        let mut next = numbers(7);
         for n in [0usize, 1, 2, 3, 10, 1000] {
             let mut rows: Vec<(u32, u32, f64, usize)> = (0..3000)
                 .map(|line| {
