@@ -624,7 +624,7 @@ impl Model {
         let count = trust.len() - paired.iter().filter(|&&p| p).count() / 2;
         let relationships = trust.iter().zip(&paired).filter_map(|(r, &paired)| {
             let (a, b, score, _) = *r;
-            if paired && b < a {
+            if !makes(r, paired) {
                 return None;
             }
             let back = paired.then(|| reverse(a, b)).flatten().and_then(|j| trust.get(j));
@@ -654,6 +654,13 @@ impl Model {
     }
 }
 
+/// Whether edge row `r` makes a relationship: every row does but the second of a pair
+/// given both ways (`paired`, its source the higher party), whose relationship is made
+/// at its reverse.
+fn makes(r: &(u32, u32, f64, usize), paired: bool) -> bool {
+    !(paired && r.1 < r.0)
+}
+
 /// The trust edges of the relationships an import makes of `trust`, its rows sorted by
 /// source and target (each party's rows from `starts[k]` to `starts[k + 1]`, `paired`
 /// marking the rows whose reverse is given too, found by `reverse`), laid out as
@@ -668,7 +675,6 @@ fn lay_out(
     starts: &[u32],
     reverse: impl Fn(u32, u32) -> Option<usize>,
 ) -> Option<crate::snapshot::TrustRows> {
-    let makes = |r: &(u32, u32, f64, usize), paired: bool| !(paired && r.1 < r.0);
     // The relationships made before each party's rows.
     let mut before = vec![0u32; starts.len()];
     for (r, &p) in trust.iter().zip(paired) {
