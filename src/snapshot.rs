@@ -11,6 +11,7 @@ use petgraph::visit::{EdgeRef, IntoEdgeReferences};
 
 use crate::model::{Model, PartyId};
 use crate::trust::Opinion;
+use crate::trust::eigentrust::{Layout, Rows};
 
 /// One directed trust edge's source in the model: the relationship's graph edge, and
 /// whether the trust runs against the edge (second party's trust in the first),
@@ -85,6 +86,9 @@ pub(crate) struct Snapshot {
     topology: Arc<Topology>,
     /// Projected trust per edge, per context (index 0: absolute; `c + 1`: context c).
     weights: Vec<OnceLock<Vec<f64>>>,
+    /// The trust edges laid out for EigenTrust, per context as `weights`, built on
+    /// first use.
+    eigentrust: Vec<OnceLock<Arc<Layout>>>,
     /// Whether every trust edge's absolute opinion is the dogmatic one of its weight
     /// ([`Opinion::from_score`]), as imports of scored edges make: the opinion is then
     /// read off the weight, without a look into the model.
@@ -170,6 +174,19 @@ pub(crate) struct TrustRows {
     pub(crate) weights: Vec<f64>,
     pub(crate) scored: bool,
     pub(crate) relationships: usize,
+    /// The absolute weights laid out for EigenTrust, if laid out already.
+    pub(crate) eigentrust: Option<Layout>,
+}
+
+impl TrustRows {
+    /// The rows, with their absolute weights.
+    pub(crate) fn rows(&self) -> Rows<'_> {
+        Rows {
+            offsets: &self.offsets,
+            targets: &self.targets,
+            weights: &self.weights,
+        }
+    }
 }
 
 impl Adjacency {
@@ -416,6 +433,7 @@ impl Snapshot {
             weights: absolute_weights,
             scored: scored0 && scored1,
             relationships: graph.edge_count(),
+            eigentrust: None,
         };
         Snapshot::assemble(
             model,
@@ -466,6 +484,10 @@ impl Snapshot {
         if let Some(cell) = weights.first() {
             let _ = cell.set(rows.weights);
         }
+        let eigentrust: Vec<OnceLock<Arc<Layout>>> = weights.iter().map(|_| OnceLock::new()).collect();
+        if let (Some(cell), Some(layout)) = (eigentrust.first(), rows.eigentrust) {
+            let _ = cell.set(Arc::new(layout));
+        }
         Snapshot {
             topology: Arc::new(Topology {
                 parties,
@@ -482,6 +504,7 @@ impl Snapshot {
                 scanned: std::sync::atomic::AtomicBool::new(false),
             }),
             weights,
+            eigentrust,
             scored: rows.scored,
             baseline: std::sync::Mutex::new(None),
         }
@@ -506,6 +529,12 @@ impl Snapshot {
             && self.observed_only == other.observed_only
             && self.scored == other.scored
             && absolute(self) == absolute(other)
+    }
+
+    /// The absolute weights laid out for EigenTrust, if laid out already.
+    #[cfg(test)]
+    pub(crate) fn laid_out_eigentrust(&self) -> Option<&Layout> {
+        self.eigentrust.first()?.get().map(|l| &**l)
     }
 
     /// A snapshot for a model whose parties, relationships, trust edges and
@@ -541,9 +570,19 @@ impl Snapshot {
                 fresh
             })
             .collect();
+        // A layout for EigenTrust is kept only where no weight changed.
+        let eigentrust = self
+            .eigentrust
+            .iter()
+            .map(|cell| match cell.get() {
+                Some(layout) if changed.is_empty() => OnceLock::from(layout.clone()),
+                _ => OnceLock::new(),
+            })
+            .collect();
         Snapshot {
             topology: self.topology.clone(),
             weights,
+            eigentrust,
             scored,
             baseline: std::sync::Mutex::new(None),
         }
@@ -715,6 +754,26 @@ impl Snapshot {
                 weights
             }),
             None => &[],
+        }
+    }
+
+    /// The trust edges with their weights in a context (see [`Snapshot::weights`]).
+    pub(crate) fn trust_rows(&self, model: &Model, context: Option<u16>) -> Rows<'_> {
+        Rows {
+            offsets: &self.offsets,
+            targets: &self.targets,
+            weights: self.weights(model, context),
+        }
+    }
+
+    /// The trust edges in a context laid out for EigenTrust: built on first use,
+    /// O(parties + edges), and kept.
+    pub(crate) fn eigentrust(&self, model: &Model, context: Option<u16>) -> Arc<Layout> {
+        let build = || Arc::new(Layout::new(self.trust_rows(model, context), true));
+        let slot = context.map_or(0, |c| usize::from(c) + 1);
+        match self.eigentrust.get(slot) {
+            Some(cell) => cell.get_or_init(build).clone(),
+            None => build(),
         }
     }
 

@@ -431,7 +431,8 @@ impl Model {
     /// party listed earlier. Analyses then find each party's trust in one place. With a
     /// second core, that trust is laid out for analysis there while the model is built:
     /// the model comes with the snapshot its first analysis would otherwise build
-    /// (about 16 bytes a row, dropped by the first edit).
+    /// (about 16 bytes a row), and with that trust laid out by trusted party for
+    /// [`Model::reputation`] (about 12.5 bytes a row), both dropped by the first edit.
     ///
     /// # Errors
     /// With the file as the path (`members` or `edges`) and the line:
@@ -668,7 +669,8 @@ fn makes(r: &(u32, u32, f64, usize), paired: bool) -> bool {
 /// in order of relationship. A row makes a relationship unless it is the second of a
 /// pair given both ways (its source the higher party), whose relationship was made at
 /// its reverse, earlier; that trust comes first in its party's row, then the party's
-/// own relationships, in order of target. `None` if some trust is not a score.
+/// own relationships, in order of target. With the rows, their layout for EigenTrust,
+/// laid out on this thread alone. `None` if some trust is not a score.
 fn lay_out(
     trust: &[(u32, u32, f64, usize)],
     paired: &[bool],
@@ -721,14 +723,18 @@ fn lay_out(
             made += 1;
         }
     }
-    Some(crate::snapshot::TrustRows {
+    let mut rows = crate::snapshot::TrustRows {
         offsets: starts.to_vec(),
         targets,
         links,
         weights,
         scored,
         relationships: made as usize,
-    })
+        eigentrust: None,
+    };
+    // The other thread is building the model: this one lays out EigenTrust's rows alone.
+    rows.eigentrust = Some(crate::trust::eigentrust::Layout::new(rows.rows(), false));
+    Some(rows)
 }
 
 /// The groups of a members file read so far: the model they are added to, each
@@ -928,8 +934,17 @@ mod tests {
         let members: String = (1..2000).map(|k| format!("{k},1\n")).collect();
         let model =
             crate::Model::from_csv(hub.as_bytes(), members.as_bytes(), &super::CsvOptions::new("0")).unwrap();
+        // The snapshot laid out, and the layout for EigenTrust beside it, are what
+        // the model builds.
+        let same = |model: &crate::Model, laid: &crate::snapshot::Snapshot| {
+            let built = crate::snapshot::Snapshot::build(model);
+            laid.same_layout(&built)
+                && laid
+                    .laid_out_eigentrust()
+                    .is_some_and(|layout| *layout == *built.eigentrust(model, None))
+        };
         match model.built_snapshot() {
-            Some(laid) => assert!(laid.same_layout(&crate::snapshot::Snapshot::build(&model))),
+            Some(laid) => assert!(same(&model, &laid)),
             None => assert!(!threaded, "the hub's snapshot was not laid out"),
         }
         for case in 0..300 {
@@ -957,10 +972,7 @@ mod tests {
                 crate::Model::from_csv(edges.as_bytes(), members.as_bytes(), &super::CsvOptions::new("0"))
                     .unwrap();
             match model.built_snapshot() {
-                Some(laid) => assert!(
-                    laid.same_layout(&crate::snapshot::Snapshot::build(&model)),
-                    "case {case}: {edges}"
-                ),
+                Some(laid) => assert!(same(&model, &laid), "case {case}: {edges}"),
                 None => assert!(!threaded, "case {case}: no snapshot laid out"),
             }
         }

@@ -5,6 +5,8 @@
 //! follow the pre-trust `p`. It is personalized PageRank with teleport `p`, damping
 //! `1 - a`, and dangling mass sent to `p`.
 
+use std::ops::Range;
+
 use crate::error::{Error, ErrorKind};
 
 /// Global trust scores with the iteration's account of itself.
@@ -15,12 +17,144 @@ pub(crate) struct Solution {
     pub(crate) residual: f64,
 }
 
-/// The graph, the pre-trust (summing to 1) and the settings of one computation.
-pub(crate) struct Problem<'a> {
+/// A graph in compressed sparse rows by source: `targets[offsets[i]..offsets[i + 1]]`
+/// are trusted by `i`, with the local trust in `weights` (negative values count as 0).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rows<'a> {
     pub(crate) offsets: &'a [u32],
     pub(crate) targets: &'a [u32],
-    /// Local trust per edge; negative values count as 0.
     pub(crate) weights: &'a [f64],
+}
+
+impl Rows<'_> {
+    /// The targets and local trust of row `i`.
+    fn row(&self, i: usize) -> (&[u32], &[f64]) {
+        let (start, end) = bounds(self.offsets, i);
+        (
+            self.targets.get(start..end).unwrap_or_default(),
+            self.weights.get(start..end).unwrap_or_default(),
+        )
+    }
+}
+
+/// Row `i`'s total local trust: the one sum every normalized weight is divided by.
+fn total(local: &[f64]) -> f64 {
+    local.iter().map(|x| x.max(0.0)).sum()
+}
+
+/// A graph's trust laid out for the iteration: the edges by target, each with its
+/// source and the source's normalized local trust; the targets in [`PARTS`] fixed
+/// parts of about equal edges; and the rows with no outgoing trust. It depends only on
+/// the graph and its weights, so it is built once for them and kept.
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+pub(crate) struct Layout {
+    offsets: Vec<u32>,
+    sources: Vec<u32>,
+    weights: Vec<f64>,
+    dangling: Vec<u32>,
+    parts: [Range<usize>; PARTS],
+}
+
+impl Layout {
+    /// The layout of `rows`: O(nodes + edges) time, 12 bytes an edge and 4 a node.
+    /// With `threads` and a large graph, the work is split with a second thread; the
+    /// layout is the same either way.
+    pub(crate) fn new(rows: Rows<'_>, threads: bool) -> Layout {
+        let n = rows.offsets.len().saturating_sub(1);
+        let edges = rows.targets.len();
+        let parallel = threads && edges >= PARALLEL_EDGES;
+        // Each row's total local trust (rows with none send their trust to pre-trust),
+        // and each target's count of edges, in two halves of the rows, each counting its
+        // own edges; the counts are then added.
+        let mut sums = vec![0.0; n];
+        let mut offsets = vec![0u32; n + 1];
+        let mut counts = vec![0u32; if parallel { n + 1 } else { 0 }];
+        {
+            let tally = |range: Range<usize>, sums: &mut [f64], counts: &mut [u32]| {
+                for (i, sum) in range.zip(sums) {
+                    let (targets, local) = rows.row(i);
+                    *sum = total(local);
+                    for &j in targets {
+                        if let Some(c) = counts.get_mut(j as usize + 1) {
+                            *c += 1;
+                        }
+                    }
+                }
+            };
+            let half = if parallel { n / 2 } else { n };
+            let (s0, s1) = sums.split_at_mut(half);
+            crate::analysis::join(
+                parallel,
+                || tally(0..half, s0, &mut offsets),
+                || tally(half..n, s1, &mut counts),
+            );
+            for (o, c) in offsets.iter_mut().zip(&counts) {
+                *o += c;
+            }
+        }
+        drop(counts);
+        let dangling: Vec<u32> = (0..n as u32)
+            .filter(|&i| sums.get(i as usize).is_none_or(|&s| s <= 0.0))
+            .collect();
+        crate::snapshot::running_sums(&mut offsets);
+        // Targets in parts of about equal edges, fixed whatever the machine.
+        let mut parts: [Range<usize>; PARTS] = [(); PARTS].map(|()| 0..0);
+        let mut first = 0;
+        for (part, range) in (1..=PARTS).zip(&mut parts) {
+            let mut last = first;
+            while last < n
+                && (part == PARTS
+                    || (offsets.get(last).copied().unwrap_or(0) as usize) < edges * part / PARTS)
+            {
+                last += 1;
+            }
+            *range = first..last;
+            first = last;
+        }
+        let [p0, p1] = &parts;
+        let split = (offsets.get(p1.start).copied().unwrap_or(0) as usize).min(edges);
+        let mut sources = vec![0u32; edges];
+        let mut weights = vec![0.0f64; edges];
+        {
+            // Each part places the edges to its own targets, in its own slices.
+            let place = |part: &Range<usize>, sources: &mut [u32], weights: &mut [f64]| {
+                let mut fill = crate::snapshot::PartFill::new(&offsets, part.clone());
+                for (i, &sum) in sums.iter().enumerate() {
+                    if sum <= 0.0 {
+                        continue;
+                    }
+                    let (targets, local) = rows.row(i);
+                    for (&j, &w) in targets.iter().zip(local) {
+                        if let Some(at) = fill.take(j as usize)
+                            && let (Some(s), Some(x)) = (sources.get_mut(at), weights.get_mut(at))
+                        {
+                            *s = i as u32;
+                            *x = w.max(0.0) / sum;
+                        }
+                    }
+                }
+            };
+            let (s0, s1) = sources.split_at_mut(split);
+            let (w0, w1) = weights.split_at_mut(split);
+            crate::analysis::join(parallel, || place(p0, s0, w0), || place(p1, s1, w1));
+        }
+        Layout {
+            offsets,
+            sources,
+            weights,
+            dangling,
+            parts,
+        }
+    }
+}
+
+/// The graph, its layout, the pre-trust (summing to 1) and the settings of one
+/// computation.
+pub(crate) struct Problem<'a> {
+    pub(crate) rows: Rows<'a>,
+    /// The layout of `rows`.
+    pub(crate) layout: &'a Layout,
     pub(crate) pre_trust: &'a [f64],
     pub(crate) alpha: f64,
     pub(crate) tolerance: f64,
@@ -28,127 +162,110 @@ pub(crate) struct Problem<'a> {
 }
 
 /// Power iteration from `t = p` until the L1 change falls below the tolerance.
-/// Costs O(iterations × (nodes + edges)) time and O(nodes + edges) memory beyond the
-/// graph: the iterations needed grow as `ln(tolerance) / ln(1 - a)`. The edges are
-/// laid out once by target, with each source's normalized local trust; each
-/// iteration then pulls every party's score from its sources, the parties split in
-/// [`PARTS`] fixed parts of about equal edges, the second on a thread of its own when
-/// there is a second core. Every sum runs in one order: the scores do not depend on
-/// the number of cores.
+/// Costs O(iterations × (nodes + edges)) time and O(nodes) memory beyond the graph
+/// and its layout: the iterations needed grow as `ln(tolerance) / ln(1 - a)`.
+///
+/// While few parties have a score (the first iterations from a pre-trust of few
+/// parties), each pushes its score along its own rows, in order of party; after that,
+/// each iteration pulls every party's score from its sources, the parties split in
+/// the layout's parts, the second on a thread of its own when there is a second core.
+/// Either way every sum adds the same terms in the same order (a party's sources in
+/// order, zero terms aside), so the scores do not depend on the way an iteration ran
+/// nor on the number of cores.
 pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
+    iterate(problem, true)
+}
+
+/// [`solve`], pushing scores while few parties have one only if `push`.
+fn iterate(problem: &Problem<'_>, push: bool) -> Result<Solution, Error> {
     let n = problem.pre_trust.len();
     let keep = 1.0 - problem.alpha;
-    let edges = problem.targets.len();
+    let layout = problem.layout;
+    let edges = layout.sources.len();
     // A thread pays only on large graphs; the scores are the same either way.
     let parallel = edges >= PARALLEL_EDGES;
-    // Each row's total local trust (rows with none send their trust to pre-trust),
-    // and each target's count of edges, in two halves of the rows, each counting its
-    // own edges; the counts are then added.
-    let mut sums = vec![0.0; n];
-    let mut in_offsets = vec![0u32; n + 1];
-    let mut counts = vec![0u32; if parallel { n + 1 } else { 0 }];
-    {
-        let tally = |rows: std::ops::Range<usize>, sums: &mut [f64], counts: &mut [u32]| {
-            for (i, sum) in rows.zip(sums) {
-                let (start, end) = bounds(problem.offsets, i);
-                let local = problem.weights.get(start..end).unwrap_or_default();
-                *sum = local.iter().map(|x| x.max(0.0)).sum();
-                for &j in problem.targets.get(start..end).unwrap_or_default() {
-                    if let Some(c) = counts.get_mut(j as usize + 1) {
-                        *c += 1;
-                    }
+    let [p0, p1] = &layout.parts;
+    // The parties with a score, in order, while their rows hold few edges.
+    let scored = |t: &[f64]| {
+        let mut scored = Vec::new();
+        let mut reach = 0usize;
+        for (i, &x) in t.iter().enumerate() {
+            if x != 0.0 {
+                let (start, end) = bounds(problem.rows.offsets, i);
+                reach += end - start;
+                if reach > edges / SPARSE {
+                    return None;
                 }
+                scored.push(i as u32);
             }
+        }
+        Some(scored)
+    };
+    let mut t = problem.pre_trust.to_vec();
+    let mut next = vec![0.0f64; n];
+    let mut sparse = if push { scored(&t) } else { None };
+    let mut residual = f64::INFINITY;
+    for iteration in 1..=problem.max_iterations {
+        let dangling: f64 = layout
+            .dangling
+            .iter()
+            .map(|&i| t.get(i as usize).copied().unwrap_or(0.0))
+            .sum();
+        // The new score of party j from what it received, and the change.
+        let update = |j: usize, received: f64| {
+            let p = problem.pre_trust.get(j).copied().unwrap_or(0.0);
+            let x = keep * (received + dangling * p) + problem.alpha * p;
+            (x, (x - t.get(j).copied().unwrap_or(0.0)).abs())
         };
-        let half = if parallel { n / 2 } else { n };
-        let (s0, s1) = sums.split_at_mut(half);
-        crate::analysis::join(
-            parallel,
-            || tally(0..half, s0, &mut in_offsets),
-            || tally(half..n, s1, &mut counts),
-        );
-        for (o, c) in in_offsets.iter_mut().zip(&counts) {
-            *o += c;
-        }
-    }
-    drop(counts);
-    let dangling_rows: Vec<usize> = (0..n)
-        .filter(|&i| sums.get(i).is_none_or(|&s| s <= 0.0))
-        .collect();
-    crate::snapshot::running_sums(&mut in_offsets);
-    // Targets in parts of about equal edges, fixed whatever the machine.
-    let mut parts: [std::ops::Range<usize>; PARTS] = [(); PARTS].map(|()| 0..0);
-    let mut first = 0;
-    for (part, range) in (1..=PARTS).zip(&mut parts) {
-        let mut last = first;
-        while last < n
-            && (part == PARTS || (in_offsets.get(last).copied().unwrap_or(0) as usize) < edges * part / PARTS)
-        {
-            last += 1;
-        }
-        *range = first..last;
-        first = last;
-    }
-    let [p0, p1] = &parts;
-    let split = in_offsets.get(p1.start).copied().unwrap_or(0) as usize;
-    let mut in_sources = vec![0u32; edges];
-    let mut in_weights = vec![0.0f64; edges];
-    {
-        // Each part places the edges to its own targets, in its own slices.
-        let place = |part: &std::ops::Range<usize>, sources: &mut [u32], weights: &mut [f64]| {
-            let mut fill = crate::snapshot::PartFill::new(&in_offsets, part.clone());
-            for (i, &sum) in sums.iter().enumerate() {
+        let (c0, c1) = if let Some(scored) = &sparse {
+            // Each party with a score pushes it along its rows; a target receives in
+            // order of source, as a pull adds.
+            next.fill(0.0);
+            for &i in scored {
+                let (targets, local) = problem.rows.row(i as usize);
+                let sum = total(local);
+                let from = t.get(i as usize).copied().unwrap_or(0.0);
                 if sum <= 0.0 {
                     continue;
                 }
-                let (start, end) = bounds(problem.offsets, i);
-                let targets = problem.targets.get(start..end).unwrap_or_default();
-                let local = problem.weights.get(start..end).unwrap_or_default();
                 for (&j, &w) in targets.iter().zip(local) {
-                    if let Some(at) = fill.take(j as usize)
-                        && let (Some(s), Some(x)) = (sources.get_mut(at), weights.get_mut(at))
-                    {
-                        *s = i as u32;
-                        *x = w.max(0.0) / sum;
+                    if let Some(x) = next.get_mut(j as usize) {
+                        *x += from * (w.max(0.0) / sum);
                     }
                 }
             }
+            let mut change = |range: &Range<usize>| {
+                let mut sum = 0.0;
+                for (j, x) in range.clone().zip(next.get_mut(range.clone()).unwrap_or_default()) {
+                    let (new, moved) = update(j, *x);
+                    *x = new;
+                    sum += moved;
+                }
+                sum
+            };
+            (change(p0), change(p1))
+        } else {
+            // Each target's new score, pulled from its sources; the part's L1 change.
+            let pull = |range: &Range<usize>, next: &mut [f64]| {
+                let mut change = 0.0;
+                for (j, x) in range.clone().zip(next.iter_mut()) {
+                    let (start, end) = bounds(&layout.offsets, j);
+                    let sources = layout.sources.get(start..end).unwrap_or_default();
+                    let weights = layout.weights.get(start..end).unwrap_or_default();
+                    let received: f64 = sources
+                        .iter()
+                        .zip(weights)
+                        .map(|(&i, &w)| t.get(i as usize).copied().unwrap_or(0.0) * w)
+                        .sum();
+                    let (new, moved) = update(j, received);
+                    *x = new;
+                    change += moved;
+                }
+                change
+            };
+            let (n0, n1) = next.split_at_mut(p0.len().min(n));
+            crate::analysis::join(parallel, || pull(p0, n0), || pull(p1, n1))
         };
-        let (s0, s1) = in_sources.split_at_mut(split.min(edges));
-        let (w0, w1) = in_weights.split_at_mut(split.min(edges));
-        crate::analysis::join(parallel, || place(p0, s0, w0), || place(p1, s1, w1));
-    }
-    let mut t = problem.pre_trust.to_vec();
-    let mut next = vec![0.0f64; n];
-    let mut residual = f64::INFINITY;
-    for iteration in 1..=problem.max_iterations {
-        let dangling: f64 = dangling_rows
-            .iter()
-            .map(|&i| t.get(i).copied().unwrap_or(0.0))
-            .sum();
-        let t_now = &t;
-        let (in_offsets, in_sources, in_weights) = (&in_offsets, &in_sources, &in_weights);
-        // Each target's new score, pulled from its sources; the part's L1 change.
-        let pull = |range: &std::ops::Range<usize>, next: &mut [f64]| {
-            let mut change = 0.0;
-            let pre_trust = problem.pre_trust.get(range.clone()).unwrap_or_default();
-            let old = t_now.get(range.clone()).unwrap_or_default();
-            for (((j, x), &p), &before) in range.clone().zip(next.iter_mut()).zip(pre_trust).zip(old) {
-                let (start, end) = bounds(in_offsets, j);
-                let sources = in_sources.get(start..end).unwrap_or_default();
-                let weights = in_weights.get(start..end).unwrap_or_default();
-                let received: f64 = sources
-                    .iter()
-                    .zip(weights)
-                    .map(|(&i, &w)| t_now.get(i as usize).copied().unwrap_or(0.0) * w)
-                    .sum();
-                *x = keep * (received + dangling * p) + problem.alpha * p;
-                change += (*x - before).abs();
-            }
-            change
-        };
-        let (n0, n1) = next.split_at_mut(p0.len());
-        let (c0, c1) = crate::analysis::join(parallel, || pull(p0, n0), || pull(p1, n1));
         residual = c0 + c1;
         std::mem::swap(&mut t, &mut next);
         if residual < problem.tolerance {
@@ -157,6 +274,9 @@ pub(crate) fn solve(problem: &Problem<'_>) -> Result<Solution, Error> {
                 iterations: iteration,
                 residual,
             });
+        }
+        if sparse.is_some() {
+            sparse = scored(&t);
         }
     }
     Err(Error::new(
@@ -174,6 +294,10 @@ const PARALLEL_EDGES: usize = 1 << 16;
 
 /// Parts an iteration is split into: fixed, so that sums are added in one order.
 const PARTS: usize = 2;
+
+/// Scores are pushed while the rows of the parties with a score hold at most
+/// 1/`SPARSE` of the edges.
+const SPARSE: usize = 4;
 
 fn bounds(offsets: &[u32], i: usize) -> (usize, usize) {
     let start = offsets.get(i).copied().unwrap_or(0) as usize;
@@ -205,10 +329,14 @@ pub(crate) mod tests {
 
     fn run(n: usize, edges: &[(u32, u32, f64)], pre_trust: &[f64], alpha: f64) -> Vec<f64> {
         let (offsets, targets, weights) = csr(n, edges);
-        let problem = Problem {
+        let rows = Rows {
             offsets: &offsets,
             targets: &targets,
             weights: &weights,
+        };
+        let problem = Problem {
+            rows,
+            layout: &Layout::new(rows, true),
             pre_trust,
             alpha,
             tolerance: 1e-14,
@@ -251,14 +379,109 @@ pub(crate) mod tests {
         assert_eq!(with_negative[2], 0.0);
     }
 
+    /// Random edges over `n` nodes: some rows empty, some weights zero or negative.
+    fn random_edges(n: u32, edges: usize, seed: u64) -> Vec<(u32, u32, f64)> {
+        let mut state = seed;
+        let mut next = move |bound: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % bound
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        while out.len() < edges {
+            let (a, b) = (next(u64::from(n)) as u32, next(u64::from(n)) as u32);
+            // Every tenth node trusts no one.
+            if a % 10 == 9 || !seen.insert((a, b)) {
+                continue;
+            }
+            let w = match next(8) {
+                0 => 0.0,
+                1 => -0.5,
+                _ => next(1000) as f64 / 100.0,
+            };
+            out.push((a, b, w));
+        }
+        out
+    }
+
+    #[test]
+    fn pushing_while_few_have_a_score_changes_no_bit() {
+        for seed in 0..60u64 {
+            let n = 20 + (seed as u32 * 7) % 300;
+            let edges = random_edges(n, 4 * n as usize, seed);
+            let (offsets, targets, weights) = csr(n as usize, &edges);
+            let rows = Rows {
+                offsets: &offsets,
+                targets: &targets,
+                weights: &weights,
+            };
+            let layout = Layout::new(rows, true);
+            // One seed, two seeds, and a seed that trusts no one.
+            let mut pre_trust = vec![0.0; n as usize];
+            match seed % 3 {
+                0 => pre_trust[0] = 1.0,
+                1 => {
+                    pre_trust[1] = 0.25;
+                    pre_trust[n as usize - 1] = 0.75;
+                }
+                _ => pre_trust[9] = 1.0,
+            }
+            // Stopped early too, before rounding in later iterations could hide a
+            // difference.
+            for tolerance in [1.5, 0.5, 0.1, 1e-2, 1e-3, 1e-12] {
+                let problem = Problem {
+                    rows,
+                    layout: &layout,
+                    pre_trust: &pre_trust,
+                    alpha: [0.15, 0.5, 0.05][seed as usize % 3],
+                    tolerance,
+                    max_iterations: 10_000,
+                };
+                let (pushed, pulled) = (
+                    iterate(&problem, true).unwrap(),
+                    iterate(&problem, false).unwrap(),
+                );
+                let bits = |s: &Solution| s.scores.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&pushed), bits(&pulled), "seed {seed}, tolerance {tolerance}");
+                assert_eq!(
+                    (pushed.iterations, pushed.residual.to_bits()),
+                    (pulled.iterations, pulled.residual.to_bits()),
+                    "seed {seed}, tolerance {tolerance}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_layout_is_the_same_on_one_thread_or_two() {
+        let n = 20_000;
+        let edges = random_edges(n, PARALLEL_EDGES + 5_000, 7);
+        let (offsets, targets, weights) = csr(n as usize, &edges);
+        let rows = Rows {
+            offsets: &offsets,
+            targets: &targets,
+            weights: &weights,
+        };
+        let (one, two) = (Layout::new(rows, false), Layout::new(rows, true));
+        assert_eq!(one, two);
+        assert_eq!(one.sources.len(), edges.len());
+        assert!(one.dangling.len() >= n as usize / 10);
+    }
+
     #[test]
     fn not_converging_is_an_error() {
         // A two-cycle with no pre-trust weight oscillates forever.
         let (offsets, targets, weights) = csr(2, &[(0, 1, 1.0), (1, 0, 1.0)]);
-        let problem = Problem {
+        let rows = Rows {
             offsets: &offsets,
             targets: &targets,
             weights: &weights,
+        };
+        let problem = Problem {
+            rows,
+            layout: &Layout::new(rows, true),
             pre_trust: &[1.0, 0.0],
             alpha: 0.0,
             tolerance: 1e-12,
