@@ -593,6 +593,17 @@ impl Model {
             return Err(e);
         }
         drop(index);
+        // Rows are counted in 32 bits from here on.
+        if u32::try_from(trust.len()).is_err() {
+            return Err(Error::new(
+                ErrorKind::Capacity,
+                format!(
+                    "{} edge rows are more than an import takes (4,294,967,295)",
+                    trust.len()
+                ),
+            )
+            .set_path("edges"));
+        }
         sort_rows(&mut trust, parties.len());
         // The first repeat in file order: the later line of each repeated ordered pair.
         let repeat = trust
