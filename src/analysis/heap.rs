@@ -60,6 +60,17 @@ impl<T: Ord + Copy> RadixHeap<T> {
         }
     }
 
+    /// The party the next pop returns, if nothing is pushed before it: the least party
+    /// at the last key, else the least entry of the lowest list (which a pop spreads
+    /// out, its least key becoming the last). O(entries in that list).
+    pub(crate) fn peek(&self) -> Option<T> {
+        if let Some(Reverse(party)) = self.equal.peek() {
+            return Some(*party);
+        }
+        let lowest = (self.filled != 0).then(|| self.filled.trailing_zeros() as usize)?;
+        self.buckets.get(lowest)?.iter().min().map(|e| e.1)
+    }
+
     /// Removes and returns the least `(key, party)`.
     pub(crate) fn pop(&mut self) -> Option<(u64, T)> {
         if self.equal.is_empty() {
@@ -88,7 +99,7 @@ mod tests {
 
     proptest! {
         /// Whatever monotone pushes and pops come, each pop is the least entry held,
-        /// as a sorted multiset of `(key, party)` says.
+        /// as a sorted multiset of `(key, party)` says, and a peek names its party.
         #[test]
         fn every_pop_is_the_least(ops in proptest::collection::vec(proptest::option::of((0u64..40, 0u32..10, any::<bool>())), 0..300)) {
             let mut heap = RadixHeap::new();
@@ -105,6 +116,7 @@ mod tests {
                     }
                     None => {
                         let least = held.keys().next().copied();
+                        prop_assert_eq!(heap.peek(), least.map(|e| e.1));
                         prop_assert_eq!(heap.pop(), least);
                         if let Some(entry) = least {
                             last = entry.0;
@@ -119,6 +131,7 @@ mod tests {
                 }
             }
             while let Some(entry) = held.keys().next().copied() {
+                prop_assert_eq!(heap.peek(), Some(entry.1));
                 prop_assert_eq!(heap.pop(), Some(entry));
                 if let Some(count) = held.get_mut(&entry) {
                     *count -= 1;

@@ -720,6 +720,15 @@ impl Model {
                     *x = b;
                 }
             }
+            // The party to pop next is, all but always, the least held now (this
+            // party's edges rarely add a cost below the heap's dense front): its row
+            // is read now, so that its fetch from memory overlaps this party's edges.
+            if let Some((_, [next, _])) = heap.peek() {
+                std::hint::black_box((
+                    snapshot.targets.get(next as usize).copied(),
+                    weights.get(next as usize).copied(),
+                ));
+            }
             let row = start as usize..(end as usize).max(start as usize);
             let targets = snapshot.targets.get(row.clone()).unwrap_or_default();
             let row_weights = weights.get(row).unwrap_or_default();
