@@ -380,31 +380,43 @@ fn bounds(offsets: &[u32], i: usize) -> (usize, usize) {
 pub(crate) mod tests {
     use super::*;
 
-    /// A CSR from an edge list over `n` nodes.
-    pub(crate) fn csr(n: usize, edges: &[(u32, u32, f64)]) -> (Vec<u32>, Vec<u32>, Vec<f64>) {
-        let mut sorted = edges.to_vec();
-        sorted.sort_by_key(|e| (e.0, e.1));
-        let mut offsets = vec![0u32; n + 1];
-        for e in &sorted {
-            offsets[e.0 as usize + 1] += 1;
+    /// A graph in compressed sparse rows, from an edge list over `n` nodes.
+    pub(crate) struct Graph {
+        offsets: Vec<u32>,
+        targets: Vec<u32>,
+        weights: Vec<f64>,
+    }
+
+    impl Graph {
+        pub(crate) fn new(n: usize, edges: &[(u32, u32, f64)]) -> Graph {
+            let mut sorted = edges.to_vec();
+            sorted.sort_by_key(|e| (e.0, e.1));
+            let mut offsets = vec![0u32; n + 1];
+            for e in &sorted {
+                offsets[e.0 as usize + 1] += 1;
+            }
+            for i in 0..n {
+                offsets[i + 1] += offsets[i];
+            }
+            Graph {
+                offsets,
+                targets: sorted.iter().map(|e| e.1).collect(),
+                weights: sorted.iter().map(|e| e.2).collect(),
+            }
         }
-        for i in 0..n {
-            offsets[i + 1] += offsets[i];
+
+        pub(crate) fn rows(&self) -> Rows<'_> {
+            Rows {
+                offsets: &self.offsets,
+                targets: &self.targets,
+                weights: &self.weights,
+            }
         }
-        (
-            offsets,
-            sorted.iter().map(|e| e.1).collect(),
-            sorted.iter().map(|e| e.2).collect(),
-        )
     }
 
     fn run(n: usize, edges: &[(u32, u32, f64)], pre_trust: &[f64], alpha: f64) -> Vec<f64> {
-        let (offsets, targets, weights) = csr(n, edges);
-        let rows = Rows {
-            offsets: &offsets,
-            targets: &targets,
-            weights: &weights,
-        };
+        let graph = Graph::new(n, edges);
+        let rows = graph.rows();
         let problem = Problem {
             rows,
             layout: &Layout::new(rows, true),
@@ -482,12 +494,8 @@ pub(crate) mod tests {
         for seed in 0..60u64 {
             let n = 20 + (seed as u32 * 7) % 300;
             let edges = random_edges(n, 4 * n as usize, seed);
-            let (offsets, targets, weights) = csr(n as usize, &edges);
-            let rows = Rows {
-                offsets: &offsets,
-                targets: &targets,
-                weights: &weights,
-            };
+            let graph = Graph::new(n as usize, &edges);
+            let rows = graph.rows();
             let layout = Layout::new(rows, true);
             // One seed, two seeds, and a seed that trusts no one.
             let mut pre_trust = vec![0.0; n as usize];
@@ -533,12 +541,8 @@ pub(crate) mod tests {
         for seed in 0..20u64 {
             let n = 50 + (seed as u32 * 37) % 400;
             let edges = random_edges(n, 6 * n as usize, 100 + seed);
-            let (offsets, targets, weights) = csr(n as usize, &edges);
-            let rows = Rows {
-                offsets: &offsets,
-                targets: &targets,
-                weights: &weights,
-            };
+            let graph = Graph::new(n as usize, &edges);
+            let rows = graph.rows();
             let layout = Layout::new(rows, true);
             let mut pre_trust = vec![0.0; n as usize];
             pre_trust[0] = 1.0;
@@ -577,12 +581,8 @@ pub(crate) mod tests {
                 edges.sort_by_key(|e| (e.0, e.1));
                 edges.dedup_by_key(|e| (e.0, e.1));
             }
-            let (offsets, targets, weights) = csr(n as usize, &edges);
-            let rows = Rows {
-                offsets: &offsets,
-                targets: &targets,
-                weights: &weights,
-            };
+            let graph = Graph::new(n as usize, &edges);
+            let rows = graph.rows();
             let layout = Layout::new(rows, true);
             let mut pre_trust = vec![0.0; n as usize];
             pre_trust[seed as usize % n as usize] = 1.0;
@@ -623,12 +623,8 @@ pub(crate) mod tests {
     fn trust_both_ways_and_little_pre_trust_converge() {
         // Two pairs trusting each other both ways, a = 0.01: the rounded iterations'
         // change settles above 1e-6 there, so they must end on its not falling.
-        let (offsets, targets, weights) = csr(3, &[(0, 1, 0.9), (1, 0, 0.7), (1, 2, 0.3), (2, 1, 0.8)]);
-        let rows = Rows {
-            offsets: &offsets,
-            targets: &targets,
-            weights: &weights,
-        };
+        let graph = Graph::new(3, &[(0, 1, 0.9), (1, 0, 0.7), (1, 2, 0.3), (2, 1, 0.8)]);
+        let rows = graph.rows();
         let layout = Layout::new(rows, true);
         let problem = Problem {
             rows,
@@ -646,12 +642,8 @@ pub(crate) mod tests {
     fn one_iteration_allowed_can_be_enough() {
         // A pre-trusted party that trusts no one: the first iteration already changes
         // nothing, and may end the computation.
-        let (offsets, targets, weights) = csr(2, &[]);
-        let rows = Rows {
-            offsets: &offsets,
-            targets: &targets,
-            weights: &weights,
-        };
+        let graph = Graph::new(2, &[]);
+        let rows = graph.rows();
         let layout = Layout::new(rows, true);
         for pre_trust in [[1.0, 0.0], [0.3, 0.7]] {
             let problem = Problem {
@@ -671,12 +663,8 @@ pub(crate) mod tests {
     fn the_layout_is_the_same_on_one_thread_or_two() {
         let n = 20_000;
         let edges = random_edges(n, PARALLEL_EDGES + 5_000, 7);
-        let (offsets, targets, weights) = csr(n as usize, &edges);
-        let rows = Rows {
-            offsets: &offsets,
-            targets: &targets,
-            weights: &weights,
-        };
+        let graph = Graph::new(n as usize, &edges);
+        let rows = graph.rows();
         let (one, two) = (Layout::new(rows, false), Layout::new(rows, true));
         assert_eq!(one, two);
         assert_eq!(one.sources.len(), edges.len());
@@ -686,12 +674,8 @@ pub(crate) mod tests {
     #[test]
     fn not_converging_is_an_error() {
         // A two-cycle with no pre-trust weight oscillates forever.
-        let (offsets, targets, weights) = csr(2, &[(0, 1, 1.0), (1, 0, 1.0)]);
-        let rows = Rows {
-            offsets: &offsets,
-            targets: &targets,
-            weights: &weights,
-        };
+        let graph = Graph::new(2, &[(0, 1, 1.0), (1, 0, 1.0)]);
+        let rows = graph.rows();
         let problem = Problem {
             rows,
             layout: &Layout::new(rows, true),
