@@ -60,22 +60,6 @@ impl<T: Ord + Copy> RadixHeap<T> {
         }
     }
 
-    /// The party the next pop returns if nothing is pushed before it, when that is
-    /// quick to tell: the least party at the last key, else the least entry of the
-    /// lowest list (which a pop spreads out, its least key becoming the last) if that
-    /// list holds at most [`RadixHeap::PEEK`] entries; `None` otherwise. O(1).
-    pub(crate) fn peek(&self) -> Option<T> {
-        if let Some(Reverse(party)) = self.equal.peek() {
-            return Some(*party);
-        }
-        let lowest = (self.filled != 0).then(|| self.filled.trailing_zeros() as usize)?;
-        let list = self.buckets.get(lowest)?;
-        (list.len() <= Self::PEEK).then(|| list.iter().min().map(|e| e.1))?
-    }
-
-    /// The most entries [`RadixHeap::peek`] looks through.
-    const PEEK: usize = 16;
-
     /// Removes and returns the least `(key, party)`.
     pub(crate) fn pop(&mut self) -> Option<(u64, T)> {
         if self.equal.is_empty() {
@@ -102,29 +86,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// A peek names the party of the least entry held, or nothing; always the party
-    /// when some are held at the last key, or the lowest list is short.
-    fn check_peek(
-        heap: &RadixHeap,
-        held: &std::collections::BTreeMap<(u64, u32), usize>,
-    ) -> Result<(), TestCaseError> {
-        let least = held.keys().next().map(|e| e.1);
-        let peek = heap.peek();
-        prop_assert!(peek.is_none() || peek == least, "{peek:?} against {least:?}");
-        let lowest = heap
-            .buckets
-            .iter()
-            .find(|list| !list.is_empty())
-            .map_or(0, Vec::len);
-        if !heap.equal.is_empty() || lowest <= RadixHeap::<u32>::PEEK {
-            prop_assert_eq!(peek, least);
-        }
-        Ok(())
-    }
-
     proptest! {
         /// Whatever monotone pushes and pops come, each pop is the least entry held,
-        /// as a sorted multiset of `(key, party)` says, which a peek names.
+        /// as a sorted multiset of `(key, party)` says.
         #[test]
         fn every_pop_is_the_least(ops in proptest::collection::vec(proptest::option::of((0u64..40, 0u32..10, any::<bool>())), 0..300)) {
             let mut heap = RadixHeap::new();
@@ -141,7 +105,6 @@ mod tests {
                     }
                     None => {
                         let least = held.keys().next().copied();
-                        check_peek(&heap, &held)?;
                         prop_assert_eq!(heap.pop(), least);
                         if let Some(entry) = least {
                             last = entry.0;
@@ -156,7 +119,6 @@ mod tests {
                 }
             }
             while let Some(entry) = held.keys().next().copied() {
-                check_peek(&heap, &held)?;
                 prop_assert_eq!(heap.pop(), Some(entry));
                 if let Some(count) = held.get_mut(&entry) {
                     *count -= 1;
