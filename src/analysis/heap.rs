@@ -1,6 +1,6 @@
-//! A monotone radix heap of parties keyed by `(cost bits, index)`, for Dijkstra's
-//! algorithm: every key pushed is at least the last key popped, as path costs only
-//! grow along a path. Non-negative `f64` costs order as their bit patterns do.
+//! A monotone radix heap of parties keyed by `(cost bits, index)`, for the search by
+//! Dijkstra's algorithm that the tests hold the most certain paths to: every key pushed
+//! is at least the last key popped, as path costs only grow along a path. Non-negative `f64` costs order as their bit patterns do.
 //!
 //! Entries live in 64 lists by the highest bit in which their key differs from the
 //! last key popped; those at the last key wait in a binary heap by index. A pop that

@@ -1,6 +1,7 @@
 //! Analyses of a model: each runs on the model's snapshot and returns a plain result.
 
-pub(crate) mod heap;
+#[cfg(test)]
+mod heap;
 pub(crate) mod paths;
 pub(crate) mod projection;
 pub(crate) mod reach;

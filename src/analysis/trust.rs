@@ -1,6 +1,8 @@
 //! Trust in the model: declared and observed trust between two parties, inferred trust
 //! along the most certain path, and reputation (EigenTrust).
 
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind};
@@ -321,7 +323,7 @@ fn discounted(factor: f64, o: Opinion) -> [f64; 3] {
 }
 
 /// How the most certain paths are chosen and their opinions chained, for one search:
-/// the rules both searches of [`Model::paths`] follow.
+/// the rules both the batched search and the reference Dijkstra of the tests follow.
 struct Rules<'a> {
     model: &'a Model,
     snapshot: &'a Snapshot,
@@ -369,205 +371,191 @@ impl Rules<'_> {
         !(new_opinion < old_opinion || (new_opinion == old_opinion && key(new.0) >= key(old.0)))
     }
 
-    /// The paths of [`super::paths::search`] with each tie settled as Dijkstra's search
-    /// settles it, and the products of beliefs with favouring discount: `(cost, last,
-    /// belief)`. `None` where that takes Dijkstra's order of settling: a tie between
-    /// paths through a party of the same cost (an edge of cost 0), or any tie with
-    /// favouring discount (the beliefs compared depend on ties settled before).
+    /// The paths of [`super::paths::search`], each tie settled as Dijkstra's search
+    /// settles it, and with favouring discount the products of beliefs along them:
+    /// `(cost, last, belief)`.
+    ///
+    /// Dijkstra's search settles parties in order of cost, and parties of equal cost
+    /// in order of index among those it has reached; a party's path ends with the
+    /// best (by [`Rules::replaces`]) of the edges that come to its cost from parties
+    /// settled before it. Those edges are the last to lower the party's cost and the
+    /// ties after it. Only where such an edge joins parties of the same cost (an edge
+    /// of trust 1) does the order within a cost decide; there it is replayed.
     #[allow(clippy::type_complexity)]
     fn settle(
         &self,
         found: super::paths::Found,
         weights: &[f64],
         source: u32,
-    ) -> Option<(Vec<f64>, Vec<(u32, u32)>, Vec<f64>)> {
-        let super::paths::Found {
-            cost,
-            mut last,
-            mut ties,
-        } = found;
-        if !ties.is_empty() && self.favouring {
-            return None;
-        }
-        ties.sort_unstable();
-        ties.dedup();
+    ) -> (Vec<f64>, Vec<(u32, u32)>, Vec<f64>) {
+        let super::paths::Found { cost, mut last, ties } = found;
         let cost_of = |i: u32| cost.get(i as usize).copied().unwrap_or(f64::INFINITY);
-        let mut candidates = Vec::new();
-        for group in ties.chunk_by(|a, b| a.0 == b.0) {
-            let Some(&(v, _, _)) = group.first() else {
-                continue;
-            };
-            let (Some(slot), false) = (last.get_mut(v as usize), v == source) else {
-                continue;
-            };
-            // Every edge that comes to the party's final cost is here: the last to
-            // lower it, and each that came to it after.
-            candidates.clear();
-            candidates.extend(group.iter().map(|&(_, u, k)| (u, k)));
-            candidates.push(*slot);
-            candidates.sort_unstable();
-            candidates.dedup();
-            let cv = cost_of(v);
-            let mut best: Option<(u32, u32, f64)> = None;
-            for &(u, k) in &candidates {
-                let cu = cost_of(u);
-                let p = weights.get(k as usize).copied().unwrap_or(0.0);
-                if !(p > 0.0 && cu - p.ln() == cv) {
+        let last_of =
+            |last: &[(u32, u32)], v: u32| last.get(v as usize).copied().unwrap_or((u32::MAX, u32::MAX));
+        // The edges that come to each tied party's cost: (party, party before, edge).
+        let mut edges: Vec<(u32, u32, u32)> = ties.into_iter().filter(|t| t.0 != source).collect();
+        let mut tied: Vec<u32> = edges.iter().map(|e| e.0).collect();
+        tied.sort_unstable();
+        tied.dedup();
+        edges.extend(tied.iter().map(|&v| {
+            let (u, k) = last_of(&last, v);
+            (v, u, k)
+        }));
+        edges.sort_unstable();
+        edges.dedup();
+        edges.retain(|&(v, u, k)| {
+            let p = weights.get(k as usize).copied().unwrap_or(0.0);
+            p > 0.0 && cost_of(u) - p.ln() == cost_of(v)
+        });
+        let into = |v: u32| {
+            let from = edges.partition_point(|e| e.0 < v);
+            let to = edges.partition_point(|e| e.0 <= v);
+            edges.get(from..to).unwrap_or_default()
+        };
+        // Where an edge that comes to a party's cost starts at a party of that cost:
+        // the order in which Dijkstra's search settles the parties of that cost.
+        let mut order: HashMap<u32, usize> = HashMap::new();
+        let mut equal: HashMap<u64, Vec<u32>> = edges
+            .iter()
+            .filter(|e| cost_of(e.1) == cost_of(e.0))
+            .map(|e| (cost_of(e.0).to_bits(), Vec::new()))
+            .collect();
+        if !equal.is_empty() {
+            for (v, c) in (0u32..).zip(&cost) {
+                if let Some(members) = equal.get_mut(&c.to_bits()) {
+                    members.push(v);
+                }
+            }
+        }
+        let mut sorted_costs: Vec<u64> = equal.keys().copied().collect();
+        sorted_costs.sort_unstable();
+        for c in sorted_costs {
+            let members = equal.remove(&c).unwrap_or_default();
+            // The parties reached from a party of lower cost (or the source) wait
+            // first; each party settled makes those it reaches at no cost wait.
+            let mut next: HashMap<u32, Vec<u32>> = HashMap::new();
+            let mut waiting = BinaryHeap::new();
+            for &v in &members {
+                let single = [{
+                    let (u, k) = last_of(&last, v);
+                    (v, u, k)
+                }];
+                let from = if tied.binary_search(&v).is_ok() {
+                    into(v)
+                } else {
+                    &single[..]
+                };
+                let mut entry = v == source;
+                for &(_, u, _) in from {
+                    if cost_of(u) < cost_of(v) {
+                        entry = true;
+                    } else if u != v && u != u32::MAX {
+                        next.entry(u).or_default().push(v);
+                    }
+                }
+                if entry {
+                    waiting.push(Reverse(v));
+                }
+            }
+            while let Some(Reverse(x)) = waiting.pop() {
+                if order.contains_key(&x) {
                     continue;
                 }
-                if cu >= cv {
-                    return None;
+                order.insert(x, order.len());
+                for &y in next.get(&x).into_iter().flatten() {
+                    if !order.contains_key(&y) {
+                        waiting.push(Reverse(y));
+                    }
                 }
-                let new = (u, k, cu);
+            }
+        }
+        // Tied parties in the order they are settled: the paths compared are settled.
+        let rank = |v: u32| (cost_of(v).to_bits(), order.get(&v).copied().unwrap_or(0));
+        tied.sort_by_key(|&v| rank(v));
+        let mut beliefs = Beliefs::new(if self.favouring { last.len() } else { 0 }, source);
+        for &v in &tied {
+            let before = |u: u32| {
+                cost_of(u) < cost_of(v)
+                    || matches!((order.get(&u), order.get(&v)), (Some(a), Some(b)) if a < b)
+            };
+            let mut best: Option<(u32, u32, f64)> = None;
+            for &(_, u, k) in into(v).iter().filter(|e| before(e.1)) {
+                let new = (u, k, cost_of(u));
                 best = match best {
-                    Some(old) if !self.replaces(&[], new, old) => Some(old),
-                    _ => Some(new),
+                    Some(old) => {
+                        beliefs.of(self, &last, u);
+                        beliefs.of(self, &last, old.0);
+                        if self.replaces(&beliefs.belief, new, old) {
+                            Some(new)
+                        } else {
+                            Some(old)
+                        }
+                    }
+                    None => Some(new),
                 };
             }
-            if let Some((u, k, _)) = best {
+            if let (Some((u, k, _)), Some(slot)) = (best, last.get_mut(v as usize)) {
                 *slot = (u, k);
             }
         }
-        let belief = if self.favouring {
-            self.beliefs(&cost, &last, source)
-        } else {
-            Vec::new()
-        };
-        Some((cost, last, belief))
+        if self.favouring {
+            for (v, c) in (0u32..).zip(&cost) {
+                if c.is_finite() {
+                    beliefs.of(self, &last, v);
+                }
+            }
+        }
+        (cost, last, beliefs.belief)
     }
+}
 
-    /// Per index, the product of the beliefs of the edges' opinions along the path
-    /// ending with `last` (1 at the source, 0 where unreached).
-    fn beliefs(&self, cost: &[f64], last: &[(u32, u32)], source: u32) -> Vec<f64> {
-        let n = last.len();
-        let mut belief = vec![0.0f64; n];
-        let mut known = vec![false; n];
-        if let (Some(b), Some(k)) = (belief.get_mut(source as usize), known.get_mut(source as usize)) {
+/// With favouring discount, per index, the product of the beliefs of the edges'
+/// opinions along the party's path (1 at the source, 0 where unreached), found up the
+/// path when first asked for: a party's is asked for only once its path is final.
+struct Beliefs {
+    belief: Vec<f64>,
+    known: Vec<bool>,
+    path: Vec<u32>,
+}
+
+impl Beliefs {
+    /// For `n` parties (none: no beliefs are kept).
+    fn new(n: usize, source: u32) -> Beliefs {
+        let mut beliefs = Beliefs {
+            belief: vec![0.0; n],
+            known: vec![false; n],
+            path: Vec::new(),
+        };
+        if let (Some(b), Some(k)) = (
+            beliefs.belief.get_mut(source as usize),
+            beliefs.known.get_mut(source as usize),
+        ) {
             *b = 1.0;
             *k = true;
         }
-        let mut path = Vec::new();
-        for v in 0..n {
-            if known.get(v).is_none_or(|&k| k) || cost.get(v).is_none_or(|c| !c.is_finite()) {
-                continue;
-            }
-            // Up the path to a party known, then down again.
-            path.clear();
-            let mut x = v as u32;
-            while known.get(x as usize) == Some(&false) && path.len() <= n {
-                path.push(x);
-                x = last.get(x as usize).map_or(u32::MAX, |l| l.0);
-            }
-            let mut b = belief.get(x as usize).copied().unwrap_or(0.0);
-            while let Some(y) = path.pop() {
-                let (before, k) = last.get(y as usize).copied().unwrap_or((u32::MAX, u32::MAX));
-                b *= self.opinion_on(before, k).map_or(0.0, |o| o.belief());
-                if let (Some(slot), Some(k)) = (belief.get_mut(y as usize), known.get_mut(y as usize)) {
-                    *slot = b;
-                    *k = true;
-                }
-            }
-        }
-        belief
+        beliefs
     }
 
-    /// Dijkstra's search on `-ln P` with a radix heap: `(cost, last, belief)` as
-    /// [`Rules::settle`] gives them.
-    #[allow(clippy::type_complexity)]
-    fn dijkstra(&self, weights: &[f64], source: u32) -> (Vec<f64>, Vec<(u32, u32)>, Vec<f64>) {
-        let snapshot = self.snapshot;
-        let n = snapshot.len();
-        let favouring = self.favouring;
-        let mut nodes: Vec<(f64, [u32; 2])> = snapshot
-            .offsets
-            .windows(2)
-            .map(|w| {
-                (
-                    f64::INFINITY,
-                    [w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0)],
-                )
-            })
-            .collect();
-        let mut last = vec![(u32::MAX, u32::MAX); n];
-        // Settled parties, one bit each: small enough to stay in a core's cache.
-        let mut done = vec![0u64; n.div_ceil(64)];
-        let is_done = |done: &[u64], i: usize| done.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1);
-        // With uncertainty-favouring discount: the product of beliefs along each
-        // settled path, the factor its discounts scale by.
-        let mut belief = if favouring { vec![0.0f64; n] } else { Vec::new() };
-        if let Some(c) = nodes.get_mut(source as usize) {
-            c.0 = 0.0;
+    /// Finds the belief of `v` and of the parties before it on its path.
+    fn of(&mut self, rules: &Rules<'_>, last: &[(u32, u32)], v: u32) {
+        // Up the path to a party known (or the path's start), then down again.
+        self.path.clear();
+        let mut x = v;
+        while self.known.get(x as usize) == Some(&false) && self.path.len() < self.known.len() {
+            self.path.push(x);
+            x = last.get(x as usize).map_or(u32::MAX, |l| l.0);
         }
-        if let Some(b) = belief.get_mut(source as usize) {
-            *b = 1.0;
-        }
-        let cost_of =
-            |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or(f64::INFINITY, |x| x.0);
-        // Min-heap on cost: for non-negative floats the bit patterns order as the
-        // values do. Of equal costs the lower index pops first: deterministic.
-        let mut heap = super::heap::RadixHeap::new();
-        let row_of = |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or([0, 0], |x| x.1);
-        heap.push(0.0f64.to_bits(), (source, row_of(&nodes, source)));
-        while let Some((key, (u, [start, end]))) = heap.pop() {
-            let ui = u as usize;
-            // A party improved on was pushed again. Its first entry to come out has
-            // its least cost, which is final: the later ones (of higher cost, or of the
-            // same cost when a tie was broken) find it settled and are passed over.
-            let cu = f64::from_bits(key);
-            if is_done(&done, ui) {
-                continue;
-            }
-            if let Some(w) = done.get_mut(ui / 64) {
-                *w |= 1 << (ui % 64);
-            }
-            if favouring && u != source {
-                let (before, k) = last.get(ui).copied().unwrap_or((u32::MAX, u32::MAX));
-                let b = belief.get(before as usize).copied().unwrap_or(0.0)
-                    * self.opinion_on(before, k).map_or(0.0, |o| o.belief());
-                if let Some(x) = belief.get_mut(ui) {
-                    *x = b;
-                }
-            }
-            let row = start as usize..(end as usize).max(start as usize);
-            let targets = snapshot.targets.get(row.clone()).unwrap_or_default();
-            let row_weights = weights.get(row).unwrap_or_default();
-            for (k, (&v, &p)) in (start..).zip(targets.iter().zip(row_weights)) {
-                if p <= 0.0 {
-                    continue;
-                }
-                let vi = v as usize;
-                // A settled party is never improved on (its bit, in a core's cache,
-                // spares a read of its cost); nor is a party already below `cu`.
-                if is_done(&done, vi) {
-                    continue;
-                }
-                let current = nodes.get(vi).map_or(0.0, |x| x.0);
-                if current < cu {
-                    continue;
-                }
-                let candidate = cu - p.ln();
-                if candidate > current {
-                    continue;
-                }
-                if candidate == current {
-                    if is_done(&done, vi) {
-                        continue;
-                    }
-                    let (old_before, old_k) = last.get(vi).copied().unwrap_or((u32::MAX, u32::MAX));
-                    let old = (old_before, old_k, cost_of(&nodes, old_before));
-                    if !self.replaces(&belief, (u, k, cu), old) {
-                        continue;
-                    }
-                }
-                if let (Some(c), Some(l)) = (nodes.get_mut(vi), last.get_mut(vi)) {
-                    c.0 = candidate;
-                    *l = (u, k);
-                    heap.push(candidate.to_bits(), (v, c.1));
-                }
+        let mut b = self.belief.get(x as usize).copied().unwrap_or(0.0);
+        while let Some(y) = self.path.pop() {
+            let (before, k) = last.get(y as usize).copied().unwrap_or((u32::MAX, u32::MAX));
+            b *= rules.opinion_on(before, k).map_or(0.0, |o| o.belief());
+            if let (Some(slot), Some(known)) =
+                (self.belief.get_mut(y as usize), self.known.get_mut(y as usize))
+            {
+                *slot = b;
+                *known = true;
             }
         }
-        let cost: Vec<f64> = nodes.iter().map(|x| x.0).collect();
-        (cost, last, belief)
     }
 }
 
@@ -881,9 +869,9 @@ impl Model {
     /// searched on the model's snapshot bucket by bucket of cost, each bucket's parties
     /// in batches whose reads of memory overlap (a party whose cost drops after it was
     /// searched is searched again): about O(edges) on trust networks, 2.4 times as fast
-    /// as a radix-heap Dijkstra at a million parties. A tie between paths through
-    /// parties of equal cost (edges of trust 1), or any tie with uncertainty-favouring
-    /// discount, is settled by running Dijkstra's algorithm, with a radix heap.
+    /// as a radix-heap Dijkstra at a million parties. Ties are then settled as
+    /// Dijkstra's algorithm settles them, from the edges that came to each tied party's
+    /// cost: O(t log t) for t such edges.
     ///
     /// # Errors
     /// [`ErrorKind::NotFound`] for a party or context not in the model.
@@ -899,16 +887,21 @@ impl Model {
     /// # Ok::<(), covalence::Error>(())
     /// ```
     pub fn trust_paths(&self, truster: PartyId, options: &TrustOptions) -> Result<TrustPaths, Error> {
-        self.paths(truster, options, true)
+        self.paths_by(truster, options, |rules, weights, source| {
+            let snapshot = rules.snapshot;
+            let found = super::paths::search(&snapshot.offsets, &snapshot.targets, weights, source);
+            rules.settle(found, weights, source)
+        })
     }
 
-    /// [`Model::trust_paths`], found by the batched search (`batched`) or by Dijkstra's
-    /// alone: the same paths either way (tests compare them).
-    pub(crate) fn paths(
+    /// [`Model::trust_paths`], with `(cost, last, belief)` (as [`Rules::settle`] gives
+    /// them) found by `find` from the edges' weights and the source's index.
+    #[allow(clippy::type_complexity)]
+    fn paths_by(
         &self,
         truster: PartyId,
         options: &TrustOptions,
-        batched: bool,
+        find: impl FnOnce(&Rules<'_>, &[f64], u32) -> (Vec<f64>, Vec<(u32, u32)>, Vec<f64>),
     ) -> Result<TrustPaths, Error> {
         let context = self.context_arg(options.context.as_deref())?;
         let snapshot = self.snapshot();
@@ -921,13 +914,7 @@ impl Model {
             context,
             favouring: options.discount == Discount::UncertaintyFavouring,
         };
-        let found = batched
-            .then(|| {
-                let found = super::paths::search(&snapshot.offsets, &snapshot.targets, weights, source);
-                rules.settle(found, weights, source)
-            })
-            .flatten();
-        let (cost, last, belief) = found.unwrap_or_else(|| rules.dijkstra(weights, source));
+        let (cost, last, belief) = find(&rules, weights, source);
         let favouring = rules.favouring;
         let chained = |c: f64, belief: &[f64], before: u32, k: u32| rules.chained(c, belief, before, k);
         // Where every edge's opinion is its weight's score, opinions are chained when
@@ -1186,16 +1173,116 @@ mod tests {
         })
     }
 
-    /// The batched search's paths are Dijkstra's, to the bit, from every party with
-    /// either discount; where no edge has trust 1, it never needs Dijkstra's to settle
-    /// a tie with probability-sensitive discount.
-    fn same_paths(model: &Model, parties: &[PartyId], certain: bool) -> Result<usize, TestCaseError> {
-        let mut ties = 0;
+    /// Dijkstra's search on `-ln P` with a radix heap, which settles ties as it goes:
+    /// `(cost, last, belief)` as [`Rules::settle`] gives them. The reference the batched
+    /// search is held to.
+    #[allow(clippy::type_complexity)]
+    fn dijkstra(rules: &Rules<'_>, weights: &[f64], source: u32) -> (Vec<f64>, Vec<(u32, u32)>, Vec<f64>) {
+        let snapshot = rules.snapshot;
+        let n = snapshot.len();
+        let favouring = rules.favouring;
+        let mut nodes: Vec<(f64, [u32; 2])> = snapshot
+            .offsets
+            .windows(2)
+            .map(|w| {
+                (
+                    f64::INFINITY,
+                    [w.first().copied().unwrap_or(0), w.get(1).copied().unwrap_or(0)],
+                )
+            })
+            .collect();
+        let mut last = vec![(u32::MAX, u32::MAX); n];
+        // Settled parties, one bit each: small enough to stay in a core's cache.
+        let mut done = vec![0u64; n.div_ceil(64)];
+        let is_done = |done: &[u64], i: usize| done.get(i / 64).is_none_or(|w| w >> (i % 64) & 1 == 1);
+        // With uncertainty-favouring discount: the product of beliefs along each
+        // settled path, the factor its discounts scale by.
+        let mut belief = if favouring { vec![0.0f64; n] } else { Vec::new() };
+        if let Some(c) = nodes.get_mut(source as usize) {
+            c.0 = 0.0;
+        }
+        if let Some(b) = belief.get_mut(source as usize) {
+            *b = 1.0;
+        }
+        let cost_of =
+            |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or(f64::INFINITY, |x| x.0);
+        // Min-heap on cost: for non-negative floats the bit patterns order as the
+        // values do. Of equal costs the lower index pops first: deterministic.
+        let mut heap = crate::analysis::heap::RadixHeap::new();
+        let row_of = |nodes: &[(f64, [u32; 2])], i: u32| nodes.get(i as usize).map_or([0, 0], |x| x.1);
+        heap.push(0.0f64.to_bits(), (source, row_of(&nodes, source)));
+        while let Some((key, (u, [start, end]))) = heap.pop() {
+            let ui = u as usize;
+            // A party improved on was pushed again. Its first entry to come out has
+            // its least cost, which is final: the later ones (of higher cost, or of the
+            // same cost when a tie was broken) find it settled and are passed over.
+            let cu = f64::from_bits(key);
+            if is_done(&done, ui) {
+                continue;
+            }
+            if let Some(w) = done.get_mut(ui / 64) {
+                *w |= 1 << (ui % 64);
+            }
+            if favouring && u != source {
+                let (before, k) = last.get(ui).copied().unwrap_or((u32::MAX, u32::MAX));
+                let b = belief.get(before as usize).copied().unwrap_or(0.0)
+                    * rules.opinion_on(before, k).map_or(0.0, |o| o.belief());
+                if let Some(x) = belief.get_mut(ui) {
+                    *x = b;
+                }
+            }
+            let row = start as usize..(end as usize).max(start as usize);
+            let targets = snapshot.targets.get(row.clone()).unwrap_or_default();
+            let row_weights = weights.get(row).unwrap_or_default();
+            for (k, (&v, &p)) in (start..).zip(targets.iter().zip(row_weights)) {
+                if p <= 0.0 {
+                    continue;
+                }
+                let vi = v as usize;
+                // A settled party is never improved on (its bit, in a core's cache,
+                // spares a read of its cost); nor is a party already below `cu`.
+                if is_done(&done, vi) {
+                    continue;
+                }
+                let current = nodes.get(vi).map_or(0.0, |x| x.0);
+                if current < cu {
+                    continue;
+                }
+                let candidate = cu - p.ln();
+                if candidate > current {
+                    continue;
+                }
+                if candidate == current {
+                    if is_done(&done, vi) {
+                        continue;
+                    }
+                    let (old_before, old_k) = last.get(vi).copied().unwrap_or((u32::MAX, u32::MAX));
+                    let old = (old_before, old_k, cost_of(&nodes, old_before));
+                    if !rules.replaces(&belief, (u, k, cu), old) {
+                        continue;
+                    }
+                }
+                if let (Some(c), Some(l)) = (nodes.get_mut(vi), last.get_mut(vi)) {
+                    c.0 = candidate;
+                    *l = (u, k);
+                    heap.push(candidate.to_bits(), (v, c.1));
+                }
+            }
+        }
+        let cost: Vec<f64> = nodes.iter().map(|x| x.0).collect();
+        (cost, last, belief)
+    }
+
+    /// The paths of [`Model::trust_paths`] are Dijkstra's, to the bit, from every party
+    /// with either discount. Returns the ties the batched search met, and how many of
+    /// them joined parties of equal cost.
+    fn same_paths(model: &Model, parties: &[PartyId]) -> Result<(usize, usize), TestCaseError> {
+        let (mut ties, mut equal) = (0, 0);
         for &from in parties {
             for discount in [Discount::ProbabilitySensitive, Discount::UncertaintyFavouring] {
                 let options = TrustOptions::new().discount(discount);
-                let fast = model.paths(from, &options, true).unwrap();
-                let slow = model.paths(from, &options, false).unwrap();
+                let fast = model.trust_paths(from, &options).unwrap();
+                let slow = model.paths_by(from, &options, dijkstra).unwrap();
                 let bits = |c: &[f64]| c.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
                 prop_assert_eq!(bits(&fast.cost), bits(&slow.cost));
                 prop_assert_eq!(&fast.last, &slow.last);
@@ -1208,29 +1295,26 @@ mod tests {
             let weights = snapshot.weights(model, None);
             let found = super::super::paths::search(&snapshot.offsets, &snapshot.targets, weights, source);
             ties += found.ties.len();
-            let rules = Rules {
-                model,
-                snapshot: &snapshot,
-                context: None,
-                favouring: false,
-            };
-            let settled = rules.settle(found, weights, source);
-            prop_assert!(certain || settled.is_some());
+            equal += found
+                .ties
+                .iter()
+                .filter(|&&(v, u, _)| found.cost[v as usize] == found.cost[u as usize])
+                .count();
         }
-        Ok(ties)
+        Ok((ties, equal))
     }
 
     proptest! {
         #[test]
         fn batched_paths_are_dijkstras((n, edges) in graph(true)) {
             let (model, parties) = network(n, &edges);
-            same_paths(&model, &parties, true)?;
+            same_paths(&model, &parties)?;
         }
 
         #[test]
-        fn batched_paths_settle_ties_themselves_without_edges_of_cost_0((n, edges) in graph(false)) {
+        fn batched_paths_are_dijkstras_without_edges_of_cost_0((n, edges) in graph(false)) {
             let (model, parties) = network(n, &edges);
-            same_paths(&model, &parties, false)?;
+            same_paths(&model, &parties)?;
         }
     }
 
@@ -1249,7 +1333,7 @@ mod tests {
                 (2, 3, o(0.5, 0.5, 0.0, 0.9)),
             ],
         );
-        let ties = same_paths(&model, &p, false).unwrap();
+        let (ties, _) = same_paths(&model, &p).unwrap();
         assert!(ties > 0);
         let path = |model: &Model| {
             model
@@ -1262,7 +1346,20 @@ mod tests {
         assert_eq!(path(&model), vec![p[0], p[2], p[3]]);
         // With the same opinions, the lower key: g1.
         let (model, p) = network(4, &[(0, 1, half), (0, 2, half), (1, 3, half), (2, 3, half)]);
-        same_paths(&model, &p, false).unwrap();
+        same_paths(&model, &p).unwrap();
         assert_eq!(path(&model), vec![p[0], p[1], p[3]]);
+    }
+
+    #[test]
+    fn of_parties_of_equal_cost_only_those_settled_before_are_on_a_path() {
+        // From g4, g1 and g3 both cost 0. Dijkstra's search settles g1 (the lower
+        // index) before g3, so the edge g3 -> g1 is not g1's path, though g3's key is
+        // lower than g4's.
+        let one = Opinion::from_score(1.0).unwrap();
+        let (model, p) = network(5, &[(4, 1, one), (4, 3, one), (3, 1, one)]);
+        let (_, equal) = same_paths(&model, &p).unwrap();
+        assert!(equal > 0);
+        let paths = model.trust_paths(p[4], &TrustOptions::new()).unwrap();
+        assert_eq!(paths.get(p[1]).unwrap().path, vec![p[4], p[1]]);
     }
 }
