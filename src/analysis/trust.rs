@@ -388,7 +388,9 @@ impl Rules<'_> {
         weights: &[f64],
         source: u32,
     ) -> (Vec<f64>, Vec<(u32, u32)>, Vec<f64>) {
-        let super::paths::Found { cost, mut last, ties } = found;
+        let super::paths::Found {
+            cost, mut last, ties, ..
+        } = found;
         let cost_of = |i: u32| cost.get(i as usize).copied().unwrap_or(f64::INFINITY);
         let last_of =
             |last: &[(u32, u32)], v: u32| last.get(v as usize).copied().unwrap_or((u32::MAX, u32::MAX));
@@ -1277,8 +1279,17 @@ mod tests {
     /// with either discount. Returns the ties the batched search met, and how many of
     /// them joined parties of equal cost.
     fn same_paths(model: &Model, parties: &[PartyId]) -> Result<(usize, usize), TestCaseError> {
+        same_paths_from(model, parties, parties)
+    }
+
+    /// [`same_paths`] from `sources` only.
+    fn same_paths_from(
+        model: &Model,
+        parties: &[PartyId],
+        sources: &[PartyId],
+    ) -> Result<(usize, usize), TestCaseError> {
         let (mut ties, mut equal) = (0, 0);
-        for &from in parties {
+        for &from in sources {
             for discount in [Discount::ProbabilitySensitive, Discount::UncertaintyFavouring] {
                 let options = TrustOptions::new().discount(discount);
                 let fast = model.trust_paths(from, &options).unwrap();
@@ -1305,16 +1316,41 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn batched_paths_are_dijkstras((n, edges) in graph(true)) {
-            let (model, parties) = network(n, &edges);
-            same_paths(&model, &parties)?;
-        }
+    #[test]
+    fn batched_paths_are_dijkstras((n, edges) in graph(true)) {
+        let (model, parties) = network(n, &edges);
+        same_paths(&model, &parties)?;
+    }
+
+    #[test]
+    fn batched_paths_are_dijkstras_without_edges_of_cost_0((n, edges) in graph(false)) {
+        let (model, parties) = network(n, &edges);
+        same_paths(&model, &parties)?;
+    }    }
+
+    /// Scores of every kind: near 1 (costs lost in rounding), tiny (costs beyond the
+    /// search's ring of buckets), and the opinions of [`opinion`].
+    fn any_score() -> impl Strategy<Value = Opinion> {
+        let score = |p: f64| Opinion::from_score(p).unwrap();
+        prop_oneof![
+            2 => (0.0..=1.0f64).prop_map(score),
+            1 => proptest::sample::select(vec![1.0 - f64::EPSILON / 2.0, 0.99999, 1e-30, 1e-300]).prop_map(score),
+            2 => opinion(true),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
 
         #[test]
-        fn batched_paths_are_dijkstras_without_edges_of_cost_0((n, edges) in graph(false)) {
+        fn batched_paths_are_dijkstras_on_hundreds_of_parties(
+            (n, edges) in (200usize..500).prop_flat_map(|n| {
+                (Just(n), proptest::collection::vec((0..n, 0..n, any_score()), n..(4 * n)))
+                    .prop_map(|(n, edges)| (n, edges.into_iter().filter(|(a, b, _)| a != b).collect::<Vec<_>>()))
+            }),
+        ) {
             let (model, parties) = network(n, &edges);
-            same_paths(&model, &parties)?;
+            same_paths_from(&model, &parties, &parties[..3])?;
         }
     }
 
