@@ -109,7 +109,7 @@ impl Buckets {
         }
         // Every party waiting beyond the ring is further on than any in it.
         while let Some(Reverse((b, party))) = self.later.peek().copied() {
-            if b - self.base >= RING as u64 {
+            if b.saturating_sub(self.base) >= RING as u64 {
                 break;
             }
             self.later.pop();
@@ -147,7 +147,7 @@ impl Buckets {
         if let Some(word) = self.filled.get_mut(slot / 64) {
             *word &= !(1 << (slot % 64));
         }
-        self.held -= into.len();
+        self.held = self.held.saturating_sub(into.len());
         true
     }
 }
