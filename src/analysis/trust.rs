@@ -920,7 +920,6 @@ impl Model {
         };
         let (cost, last, belief) = find(&rules, weights, source);
         let favouring = rules.favouring;
-        let chained = |c: f64, belief: &[f64], before: u32, k: u32| rules.chained(c, belief, before, k);
         // Where every edge's opinion is its weight's score, opinions are chained when
         // asked for; otherwise each party's is derived from its final path, in two
         // halves (on two threads for large models).
@@ -937,7 +936,7 @@ impl Model {
         let derive = |opinion: &mut [[f64; 3]], last: &[(u32, u32)]| {
             for (o, &(before, k)) in opinion.iter_mut().zip(last) {
                 if before != u32::MAX
-                    && let Some(parts) = chained(
+                    && let Some(parts) = rules.chained(
                         cost.get(before as usize).copied().unwrap_or(f64::INFINITY),
                         &belief,
                         before,
