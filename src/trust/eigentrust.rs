@@ -43,8 +43,8 @@ fn total(local: &[f64]) -> f64 {
 }
 
 /// A graph's trust laid out for the iteration: the edges by target, each with its
-/// source and the source's normalized local trust; the targets in [`PARTS`] fixed
-/// parts of about equal edges; and the rows with no outgoing trust. It depends only on
+/// source and the source's normalized local trust; the targets in [`PIECES`] fixed
+/// pieces of about equal edges; and the rows with no outgoing trust. It depends only on
 /// the graph and its weights, so it is built once for them and kept.
 #[derive(Debug)]
 #[cfg_attr(test, derive(PartialEq))]
@@ -53,7 +53,7 @@ pub(crate) struct Layout {
     sources: Vec<u32>,
     weights: Vec<f64>,
     dangling: Vec<u32>,
-    parts: [Range<usize>; PARTS],
+    pieces: Vec<Range<usize>>,
 }
 
 impl Layout {
@@ -99,21 +99,13 @@ impl Layout {
             .collect();
         crate::snapshot::running_sums(&mut offsets);
         // Targets in parts of about equal edges, fixed whatever the machine.
-        let mut parts: [Range<usize>; PARTS] = [(); PARTS].map(|()| 0..0);
-        let mut first = 0;
-        for (part, range) in (1..=PARTS).zip(&mut parts) {
-            let mut last = first;
-            while last < n
-                && (part == PARTS
-                    || (offsets.get(last).copied().unwrap_or(0) as usize) < edges * part / PARTS)
-            {
-                last += 1;
-            }
-            *range = first..last;
-            first = last;
-        }
-        let [p0, p1] = &parts;
-        let split = (offsets.get(p1.start).copied().unwrap_or(0) as usize).min(edges);
+        let pieces = split(&offsets, PIECES);
+        let parts = split(&offsets, 2);
+        let (p0, p1) = match &parts[..] {
+            [p0, p1] => (p0.clone(), p1.clone()),
+            _ => (0..n, n..n),
+        };
+        let middle = (offsets.get(p1.start).copied().unwrap_or(0) as usize).min(edges);
         let mut sources = vec![0u32; edges];
         let mut weights = vec![0.0f64; edges];
         {
@@ -135,16 +127,16 @@ impl Layout {
                     }
                 }
             };
-            let (s0, s1) = sources.split_at_mut(split);
-            let (w0, w1) = weights.split_at_mut(split);
-            crate::analysis::join(parallel, || place(p0, s0, w0), || place(p1, s1, w1));
+            let (s0, s1) = sources.split_at_mut(middle);
+            let (w0, w1) = weights.split_at_mut(middle);
+            crate::analysis::join(parallel, || place(&p0, s0, w0), || place(&p1, s1, w1));
         }
         Layout {
             offsets,
             sources,
             weights,
             dangling,
-            parts,
+            pieces,
         }
     }
 }
@@ -197,7 +189,8 @@ pub(crate) struct Problem<'a> {
 /// While few parties have a score (the first iterations from a pre-trust of few
 /// parties), each pushes its score along its own rows, in order of party; after that,
 /// each iteration pulls every party's score from its sources, the parties split in
-/// the layout's parts, the second on a thread of its own when there is a second core.
+/// the layout's pieces, which each core takes in turn (a core slowed by other work
+/// takes fewer).
 /// Either way every sum adds the same terms in the same order (a party's sources in
 /// order, zero terms aside), so the scores do not depend on the way an iteration ran
 /// nor on the number of cores.
@@ -220,7 +213,6 @@ fn iterate(problem: &Problem<'_>, push: bool, round: bool) -> Result<Solution, E
     let edges = layout.sources.len();
     // A thread pays only on large graphs; the scores are the same either way.
     let parallel = edges >= PARALLEL_EDGES;
-    let [p0, p1] = &layout.parts;
     // The parties with a score, in order, while their rows hold few edges.
     let scored = |t: &[f64]| {
         let mut scored = Vec::new();
@@ -270,7 +262,7 @@ fn iterate(problem: &Problem<'_>, push: bool, round: bool) -> Result<Solution, E
             let x = keep * (received + dangling * p) + problem.alpha * p;
             (x, (x - t.get(j).copied().unwrap_or(0.0)).abs())
         };
-        let (c0, c1) = if let Some(scored) = &sparse {
+        let changes: Vec<f64> = if let Some(scored) = &sparse {
             // Each party with a score pushes it along its rows; a target receives in
             // order of source, as a pull adds.
             next.fill(0.0);
@@ -288,36 +280,32 @@ fn iterate(problem: &Problem<'_>, push: bool, round: bool) -> Result<Solution, E
                     }
                 }
             }
-            let mut change = |range: &Range<usize>| {
+            let change = |range: &Range<usize>, next: &mut [f64]| {
                 let mut sum = 0.0;
-                for (j, x) in range.clone().zip(next.get_mut(range.clone()).unwrap_or_default()) {
+                for (j, x) in range.clone().zip(next) {
                     let (new, moved) = update(j, *x);
                     *x = new;
                     sum += moved;
                 }
                 sum
             };
-            (change(p0), change(p1))
+            pieces(&layout.pieces, &mut next)
+                .into_iter()
+                .map(|(range, next)| change(range, next))
+                .collect()
         } else {
-            let (n0, n1) = next.split_at_mut(p0.len().min(n));
             let update = &update;
-            if coarse {
-                let low = &low;
-                crate::analysis::join(
-                    parallel,
-                    || layout.pull(low, p0, n0, update),
-                    || layout.pull(low, p1, n1, update),
-                )
-            } else {
-                let t = &t;
-                crate::analysis::join(
-                    parallel,
-                    || layout.pull(t, p0, n0, update),
-                    || layout.pull(t, p1, n1, update),
-                )
-            }
+            let (low, t) = (&low, &t);
+            crate::analysis::each_taken(parallel, pieces(&layout.pieces, &mut next), |(range, next)| {
+                if coarse {
+                    layout.pull(low, range, next, update)
+                } else {
+                    layout.pull(t, range, next, update)
+                }
+            })
         };
-        let before = std::mem::replace(&mut residual, c0 + c1);
+        // Added in the pieces' order, whoever took them.
+        let before = std::mem::replace(&mut residual, changes.iter().sum());
         std::mem::swap(&mut t, &mut next);
         if residual < problem.tolerance && !coarse {
             return Ok(Solution {
@@ -351,11 +339,46 @@ fn iterate(problem: &Problem<'_>, push: bool, round: bool) -> Result<Solution, E
     ))
 }
 
+/// The targets of the by-target rows `offsets` in `count` ranges of about equal edges,
+/// in order, fixed whatever the machine.
+fn split(offsets: &[u32], count: usize) -> Vec<Range<usize>> {
+    let n = offsets.len().saturating_sub(1);
+    let edges = offsets.last().copied().unwrap_or(0) as usize;
+    let mut ranges = Vec::with_capacity(count);
+    let mut first = 0;
+    for part in 1..=count {
+        let mut last = first;
+        while last < n
+            && (part == count || (offsets.get(last).copied().unwrap_or(0) as usize) < edges * part / count)
+        {
+            last += 1;
+        }
+        ranges.push(first..last);
+        first = last;
+    }
+    ranges
+}
+
+/// `scores` cut into the pieces `ranges` (in order, from the start), each beside its
+/// range.
+fn pieces<'a>(ranges: &'a [Range<usize>], scores: &'a mut [f64]) -> Vec<(&'a Range<usize>, &'a mut [f64])> {
+    let mut rest = scores;
+    let mut pieces = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        let (piece, after) = rest.split_at_mut(range.len().min(rest.len()));
+        pieces.push((range, piece));
+        rest = after;
+    }
+    pieces
+}
+
 /// Edges from which an iteration is worth spreading over threads.
 const PARALLEL_EDGES: usize = 1 << 16;
 
-/// Parts an iteration is split into: fixed, so that sums are added in one order.
-const PARTS: usize = 2;
+/// Pieces an iteration is split into: fixed, so that sums are added in one order,
+/// and many, so that a core slowed by other work takes fewer of them (with two
+/// halves, an iteration waited for the slower).
+const PIECES: usize = 32;
 
 /// Iterations gather the scores rounded to `f32` (half the bytes to fetch, which is
 /// what an iteration waits on) while the L1 change is at least this and still
