@@ -79,3 +79,17 @@ pub(crate) fn each_taken<T: Send, R: Send>(
     all.sort_unstable_by_key(|(i, _)| *i);
     all.into_iter().map(|(_, r)| r).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn items_taken_in_turn_come_back_in_their_order() {
+        // Uneven costs, so that the threads take the items out of order.
+        let items: Vec<u64> = (0..200).map(|i| (i * 7919) % 50_000).collect();
+        let slow = |x: u64| (0..x).fold(x, |acc, k| acc.wrapping_mul(31).wrapping_add(k));
+        let expected: Vec<u64> = items.iter().map(|&x| slow(x)).collect();
+        assert_eq!(super::each_taken(true, items.clone(), slow), expected);
+        assert_eq!(super::each_taken(false, items.clone(), slow), expected);
+        assert_eq!(super::in_parallel(&items, |&x| slow(x)), expected);
+    }
+}
